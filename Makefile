@@ -1,0 +1,49 @@
+# Humans and CI run the same targets. The README's two commands: `make run` and `make test`.
+SHELL := /bin/bash
+APP := .venv-app/bin
+RASA := .venv-rasa/bin
+export PYTHONPATH := $(CURDIR)
+
+.PHONY: help setup train run test test-unit validate evaluate benchmark lint locales-extract locales-update locales-compile clean
+
+help: ## show this help
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
+
+setup: ## install everything (idempotent; virtual environments cached by lock-file hash)
+	@bash scripts/setup.sh
+
+train: setup ## train the Rasa model if none matches the data
+	@bash scripts/train.sh
+
+run: train ## set up, train if needed, and run the whole product
+	@$(APP)/python -m bot run
+
+validate: setup ## rasa data validate (must be clean)
+	@$(RASA)/rasa data validate --fail-on-warnings --quiet
+
+test: train validate ## run all tests (unit, content, and end-to-end against a running Rasa)
+	@$(APP)/python -m pytest
+
+test-unit: setup ## only the fast tests (no Rasa server)
+	@$(APP)/python -m pytest -m "not e2e"
+
+evaluate: train ## NLU accuracy on the held-out set, per language and per intent -> docs/evaluation.md
+	@$(APP)/python scripts/evaluate_nlu.py --out docs/evaluation.md
+
+benchmark: train ## training time, /model/parse latency, Rasa RSS -> docs/benchmark.md
+	@$(APP)/python scripts/benchmark.py --out docs/benchmark.md
+
+lint: setup ## ruff
+	@$(APP)/ruff check actions bot tests scripts rasa_components
+
+locales-extract: setup ## extract msgids into locales/messages.pot
+	@$(APP)/pybabel extract -F babel.cfg --no-wrap --project=Brobygger -o locales/messages.pot .
+
+locales-update: locales-extract ## merge new msgids into every locales/<lang>/LC_MESSAGES/messages.po
+	@$(APP)/pybabel update --no-wrap -i locales/messages.pot -d locales -D messages
+
+locales-compile: setup ## compile .po -> .mo
+	@$(APP)/pybabel compile -d locales -D messages
+
+clean: ## remove local state (not the cache)
+	rm -rf .venv-rasa .venv-app models/*.tar.gz var/*.db .pytest_cache

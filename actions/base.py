@@ -1,0 +1,136 @@
+"""Shared behaviour of every reply: which language and country, and how a reply is rendered.
+
+All replies are rendered here through the gettext catalogs (bot.i18n), never hard-coded per action.
+"""
+from __future__ import annotations
+
+import abc
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot import content, language
+from bot.i18n import translate
+from actions import messages
+
+SLOT_LANGUAGE = "language"
+SLOT_LANGUAGE_CHOSEN = "language_chosen"
+SLOT_COUNTRY = "country"
+SLOT_PENDING_TOPIC = "pending_topic"
+SLOT_PENDING_OFFER = "pending_offer"
+SLOT_MISSES = "misses"
+
+
+@dataclass
+class Turn:
+    """What one action needs to answer: the person's language and country, and the slots to set."""
+
+    tracker: Tracker
+    dispatcher: CollectingDispatcher
+    lang: str
+    country: Optional[str]
+    events: List[EventType] = field(default_factory=list)
+
+    @classmethod
+    def from_tracker(cls, tracker: Tracker, dispatcher: CollectingDispatcher) -> "Turn":
+        metadata: Dict[str, Any] = tracker.latest_message.get("metadata") or {}
+        text = tracker.latest_message.get("text") or ""
+        events: List[EventType] = []
+        chosen = tracker.get_slot(SLOT_LANGUAGE) if tracker.get_slot(SLOT_LANGUAGE_CHOSEN) else None
+        if metadata.get("language") in content.languages():
+            # the front end (Telegram picker, /language) passes an explicit choice
+            chosen = metadata["language"]
+            events.append(SlotSet(SLOT_LANGUAGE_CHOSEN, True))
+        lang = language.resolve(
+            text="" if text.startswith("/") else text,
+            chosen=chosen,
+            current=tracker.get_slot(SLOT_LANGUAGE),
+            hint=metadata.get("language_hint"),
+        )
+        if lang != tracker.get_slot(SLOT_LANGUAGE):
+            events.append(SlotSet(SLOT_LANGUAGE, lang))
+        country = metadata.get("country") if metadata.get("country") in content.COUNTRIES else None
+        country = country or tracker.get_slot(SLOT_COUNTRY)
+        if not text.startswith("/"):
+            country = content.country_in_text(text) or country
+        if country != tracker.get_slot(SLOT_COUNTRY):
+            events.append(SlotSet(SLOT_COUNTRY, country))
+        return cls(tracker=tracker, dispatcher=dispatcher, lang=lang, country=country, events=events)
+
+    def t(self, message: Text, **values: Any) -> Text:
+        return translate(self.lang, message, values)
+
+    def say(self, message: Text, buttons: Optional[List[Dict[Text, Text]]] = None, **values: Any) -> None:
+        """Send one translated message, with optional buttons."""
+        self.dispatcher.utter_message(
+            text=self.t(message, **values),
+            buttons=buttons or [],
+        )
+
+    def yes_no_buttons(self) -> List[Dict[Text, Text]]:
+        return [
+            {"title": self.t(messages.YES), "payload": "/affirm"},
+            {"title": self.t(messages.NO), "payload": "/deny"},
+        ]
+
+    def country_buttons(self) -> List[Dict[Text, Text]]:
+        return [
+            {"title": self.t(messages.COUNTRY_NAME_DK), "payload": '/inform_country{"country":"DK"}'},
+            {"title": self.t(messages.COUNTRY_NAME_DE), "payload": '/inform_country{"country":"DE"}'},
+        ]
+
+    def language_buttons(self) -> List[Dict[Text, Text]]:
+        return [
+            {"title": lang.name, "payload": f'/choose_language{{"language":"{code}"}}'}
+            for code, lang in content.languages().items()
+        ]
+
+    def country_name(self, country: str) -> Text:
+        return self.t(messages.COUNTRY_NAME_DK if country == "DK" else messages.COUNTRY_NAME_DE)
+
+    def answer_topic(self, topic: str) -> bool:
+        """Send the country's answer for a topic with its source; False if there is none."""
+        answer = content.answer(topic, self.country) if self.country else None
+        if answer is None:
+            return False
+        body = self.t(answer.text, **content.numbers(self.country))
+        source = self.t(messages.SOURCE, name=answer.source_name, url=answer.source_url)
+        self.dispatcher.utter_message(text=f"{body}\n\n{source}")
+        return True
+
+
+class LocalizedAction(Action, abc.ABC):
+    """An action that replies in the person's language; subclasses implement `respond`."""
+
+    #: whether this reply means the assistant understood the person (resets the misunderstanding count)
+    understood: bool = True
+
+    @abc.abstractmethod
+    def name(self) -> Text:
+        """Abstract: rasa-sdk does not register abstract actions."""
+
+    @abc.abstractmethod
+    def respond(self, turn: Turn) -> List[EventType]:
+        """Send the reply and return extra events."""
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        turn = Turn.from_tracker(tracker, dispatcher)
+        extra = self.respond(turn)
+        if self.understood and tracker.get_slot(SLOT_MISSES):
+            extra.append(SlotSet(SLOT_MISSES, 0.0))
+        return turn.events + extra
+
+
+class StaticReply(LocalizedAction, abc.ABC):
+    """A one-message reply that does not depend on the country."""
+
+    message: Text = ""
+
+    def respond(self, turn: Turn) -> List[EventType]:
+        turn.say(self.message)
+        return []

@@ -1,0 +1,99 @@
+"""User-visible strings of the assistant (English msgids of the gettext catalogs).
+
+Translate them in locales/<lang>/LC_MESSAGES/messages.po, never here. Keep the named placeholders
+(%(emergency)s ...) intact: numbers are filled in from content/countries.yml.
+"""
+from bot.i18n import _
+
+SOURCE = _("Source: %(name)s – %(url)s")
+
+GREET = _(
+    "Hello! I am Brobygger, a chat assistant. I help you find your way in health care and social services "
+    "in Denmark and Germany: doctor, emergencies, interpreter, medicine, dentist, pregnancy, letters from "
+    "the authorities. Write your question in your own language. If you want to talk to a person, write "
+    "\"mentor\"."
+)
+ASK_COUNTRY = _("Which country do you live in?")
+COUNTRY_SET = _("OK, I will answer for %(country_name)s. What would you like to know?")
+COUNTRY_NAME_DK = _("Denmark")
+COUNTRY_NAME_DE = _("Germany")
+GOODBYE = _("Goodbye, take care! You can write to me any time. In an emergency call 112.")
+THANK = _("You are welcome! Is there anything else I can help you with?")
+BOT_CHALLENGE = _(
+    "I am a computer program (a chatbot), not a person. I can give you information and, if you want, "
+    "put you in touch with a peer mentor – a real person who speaks your language."
+)
+OUT_OF_SCOPE = _(
+    "Sorry, I can only help with health care and social services in Denmark and Germany – for example "
+    "finding a doctor, emergencies, an interpreter, medicine or letters from the authorities."
+)
+FALLBACK_FIRST = _(
+    "Sorry, I did not understand that. Could you say it in other words? For example: \"I need a doctor\" "
+    "or \"I need an interpreter\"."
+)
+FALLBACK_SECOND = _(
+    "I am sorry, I still do not understand. Would you like to talk to a peer mentor, a person who speaks "
+    "your language?"
+)
+ACKNOWLEDGE = _("OK. What else can I help you with?")
+CHOOSE_LANGUAGE = _("Which language would you like me to use?")
+LANGUAGE_SET = _("OK, I will write in English from now on.")
+EMERGENCY_ANY = _(
+    "Call %(emergency)s now if a life is in danger (chest pain, cannot breathe, unconscious, heavy "
+    "bleeding). 112 is free and works in Denmark and Germany. Say where you are and what happened."
+)
+CRISIS_DK = _(
+    "I am very sorry you are going through this. You are not alone.\n"
+    "• If you are in danger right now, call %(emergency)s.\n"
+    "• Talk to someone now, anonymously, day and night: Livslinien %(lifeline)s.\n"
+    "• Violence at home: Lev Uden Vold %(violence_line)s."
+)
+CRISIS_DE = _(
+    "I am very sorry you are going through this. You are not alone.\n"
+    "• If you are in danger right now, call %(emergency)s (police: %(police)s).\n"
+    "• Talk to someone now, free and anonymous, day and night: TelefonSeelsorge %(crisis_line_1)s, "
+    "%(crisis_line_2)s or %(crisis_line_3)s.\n"
+    "• Violence against women: Hilfetelefon %(violence_line)s."
+)
+CRISIS_ANY = _(
+    "I am very sorry you are going through this. You are not alone.\n"
+    "• If you are in danger right now, call 112 (Denmark and Germany).\n"
+    "• Denmark: Livslinien 70 201 201.\n"
+    "• Germany: TelefonSeelsorge 0800 111 0 111 or 0800 111 0 222."
+)
+DISTRESS = _(
+    "I am sorry you feel this way. Many people who have moved to a new country feel like this, and it "
+    "can get better. Would you like to talk to a peer mentor, a person who speaks your language and "
+    "knows this situation?"
+)
+MENTOR_OFFER_DECLINED = _(
+    "That is OK. If you change your mind, just write \"mentor\". I am here if you need information."
+)
+MENTOR_REQUEST = _(
+    "I am noting that you want to talk to a peer mentor who speaks your language. Peer mentors are "
+    "reached through this chat in Telegram; if none is available, I will tell you honestly. If you are "
+    "in danger, call 112."
+)
+DELETE_CONFIRM = _(
+    "Do you want me to delete everything you wrote to me and what I stored about you? This cannot be undone."
+)
+DELETE_DONE = _("Your request is noted: your data will be deleted. We will start again from the beginning.")
+DELETE_CANCELLED = _("OK, nothing was deleted.")
+YES = _("Yes")
+NO = _("No")
+
+TOPIC_TITLES = {
+    "find_gp": _("Find a family doctor"),
+    "book_gp_appointment": _("Doctor's appointment"),
+    "out_of_hours": _("Doctor at night / weekend"),
+    "emergency": _("Emergency"),
+    "referral_specialist": _("Referral / specialist"),
+    "mental_health_services": _("Psychological help"),
+    "interpreter": _("Interpreter"),
+    "health_card": _("Health card"),
+    "prescription_pharmacy": _("Medicine / pharmacy"),
+    "dental_care": _("Dentist"),
+    "pregnancy_child_health": _("Pregnancy and children"),
+    "social_services": _("Municipality / letters / benefits"),
+    "costs": _("Costs"),
+}

@@ -1,0 +1,63 @@
+"""Emergency, crisis and distress: answered at once, whatever the dialogue state, numbers first."""
+from __future__ import annotations
+
+from typing import List, Text
+
+from rasa_sdk.events import EventType, SlotSet
+
+from actions import messages
+from actions.base import SLOT_PENDING_OFFER, LocalizedAction, Turn
+from bot import content
+
+OFFER_MENTOR = "mentor"
+
+
+class ActionEmergency(LocalizedAction):
+    """112 first. Never waits for the country: 112 works in both."""
+
+    def name(self) -> Text:
+        return "action_emergency"
+
+    def respond(self, turn: Turn) -> List[EventType]:
+        if not turn.answer_topic("emergency"):
+            turn.say(messages.EMERGENCY_ANY, emergency="112")
+        return []
+
+
+class ActionCrisis(LocalizedAction):
+    """Crisis and suicide-prevention numbers of the person's country first, then a person."""
+
+    def name(self) -> Text:
+        return "action_crisis"
+
+    def respond(self, turn: Turn) -> List[EventType]:
+        if turn.country == "DK":
+            turn.say(messages.CRISIS_DK, **content.numbers("DK"))
+        elif turn.country == "DE":
+            turn.say(messages.CRISIS_DE, **content.numbers("DE"))
+        else:
+            turn.say(messages.CRISIS_ANY)
+        turn.say(messages.MENTOR_REQUEST)
+        return []
+
+
+class ActionEmotionalDistress(LocalizedAction):
+    """Acknowledge, then offer a peer mentor; the person decides (yes/no)."""
+
+    def name(self) -> Text:
+        return "action_emotional_distress"
+
+    def respond(self, turn: Turn) -> List[EventType]:
+        turn.say(messages.DISTRESS, buttons=turn.yes_no_buttons())
+        return [SlotSet(SLOT_PENDING_OFFER, OFFER_MENTOR)]
+
+
+class ActionRequestMentor(LocalizedAction):
+    """The person wants a human. The hand-off itself is done by the front end (bot.handoff)."""
+
+    def name(self) -> Text:
+        return "action_request_mentor"
+
+    def respond(self, turn: Turn) -> List[EventType]:
+        turn.say(messages.MENTOR_REQUEST)
+        return [SlotSet(SLOT_PENDING_OFFER, None), SlotSet("handoff_requested", True)]

@@ -1,0 +1,1 @@
+"""Brobygger: a multilingual Telegram assistant for health-care navigation in Denmark and Germany."""

@@ -1,0 +1,42 @@
+"""Every setting, read from the environment with a documented default (see .env.template and README)."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(name, default)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Process-wide settings; build with `Settings.from_env()` (never at import time in tests)."""
+
+    rasa_url: str = "http://127.0.0.1:5005"
+    rasa_token: str = ""
+    action_port: int = 5055
+    rasa_port: int = 5005
+    database_url: str = f"sqlite:///{ROOT / 'var' / 'brobygger.db'}"
+    telegram_bot_token: str = ""
+    telegram_api_base_url: str = "https://api.telegram.org/bot"
+    default_language: str = "en"
+    locales_dir: Path = field(default=ROOT / "locales")
+    content_dir: Path = field(default=ROOT / "content")
+
+    @classmethod
+    def from_env(cls) -> "Settings":
+        rasa_port = int(_env("RASA_PORT", "5005"))
+        return cls(
+            rasa_url=_env("RASA_URL", f"http://127.0.0.1:{rasa_port}"),
+            rasa_token=_env("RASA_TOKEN", ""),
+            action_port=int(_env("ACTION_PORT", "5055")),
+            rasa_port=rasa_port,
+            database_url=_env("DATABASE_URL", cls.database_url),
+            telegram_bot_token=_env("TELEGRAM_BOT_TOKEN", ""),
+            telegram_api_base_url=_env("TELEGRAM_API_BASE_URL", cls.telegram_api_base_url),
+            default_language=_env("DEFAULT_LANGUAGE", "en"),
+        )

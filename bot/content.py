@@ -1,0 +1,109 @@
+"""Content data: languages, countries with their phone numbers, and topic answers (English source text).
+
+The English texts are msgids of the gettext catalogs; `extract_content` lets Babel extract them
+(see babel.cfg), so translators see them in their .po files next to the UI strings.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Tuple
+
+import yaml
+
+CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
+COUNTRIES = ("DK", "DE")
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str
+    name: str
+    rtl: bool
+    detector_labels: Tuple[str, ...]
+    names: Tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Answer:
+    topic: str
+    country: str
+    text: str
+    source_name: str
+    source_url: str
+
+
+def _load(name: str, content_dir: Path = CONTENT_DIR) -> Any:
+    with open(content_dir / name, encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+@lru_cache(maxsize=None)
+def languages() -> Dict[str, Language]:
+    """Supported languages in picker order."""
+    return {
+        code: Language(
+            code=code,
+            name=spec["name"],
+            rtl=bool(spec.get("rtl")),
+            detector_labels=tuple(spec.get("heliport", [])),
+            names=tuple(n.casefold() for n in spec.get("names", [])),
+        )
+        for code, spec in _load("languages.yml").items()
+    }
+
+
+@lru_cache(maxsize=None)
+def countries() -> Dict[str, Dict[str, Any]]:
+    return _load("countries.yml")
+
+
+def numbers(country: str) -> Mapping[str, str]:
+    """Phone numbers of a country, the values for the answer texts' placeholders."""
+    return countries()[country]["numbers"]
+
+
+@lru_cache(maxsize=None)
+def topics() -> Dict[str, Dict[str, Answer]]:
+    result: Dict[str, Dict[str, Answer]] = {}
+    for topic, per_country in _load("topics.yml").items():
+        result[topic] = {
+            country: Answer(
+                topic=topic,
+                country=country,
+                text=spec["text"],
+                source_name=spec["source"]["name"],
+                source_url=spec["source"]["url"],
+            )
+            for country, spec in per_country.items()
+        }
+    return result
+
+
+def answer(topic: str, country: str) -> Optional[Answer]:
+    return topics().get(topic, {}).get(country)
+
+
+def country_in_text(text: str) -> Optional[str]:
+    """The country a message names ("ich wohne in Deutschland" -> DE), if exactly one."""
+    folded = text.casefold()
+    found = {
+        code for code, spec in countries().items() if any(name in folded for name in spec["names"])
+    }
+    return found.pop() if len(found) == 1 else None
+
+
+def language_in_text(text: str) -> Optional[str]:
+    """The language a message asks for ("بالعربي" -> ar), if exactly one is named."""
+    folded = text.casefold()
+    found = {code for code, lang in languages().items() if any(n in folded for n in lang.names)}
+    return found.pop() if len(found) == 1 else None
+
+
+def extract_content(fileobj, keywords, comment_tags, options) -> Iterator[Tuple[int, str, str, List[str]]]:
+    """Babel extraction method for content/topics.yml: yields each answer text as a msgid."""
+    data = yaml.safe_load(fileobj.read().decode("utf-8"))
+    for topic, per_country in (data or {}).items():
+        for country, spec in per_country.items():
+            yield 0, "gettext", spec["text"], [f"topic {topic}, {country}"]
