@@ -28,7 +28,7 @@ test-unit: setup ## only the fast tests (no Rasa server)
 	@$(APP)/python -m pytest -m "not e2e"
 
 evaluate: train ## NLU accuracy on the held-out set, per language and per intent -> docs/evaluation.md
-	@$(APP)/python scripts/evaluate_nlu.py --out docs/evaluation.md
+	@RASA_TELEMETRY_ENABLED=false $(RASA)/python scripts/evaluate_nlu.py --out docs/evaluation.md
 
 benchmark: train ## training time, /model/parse latency, Rasa RSS -> docs/benchmark.md
 	@$(APP)/python scripts/benchmark.py --out docs/benchmark.md

@@ -1,0 +1,24 @@
+"""Command line: `python -m bot run` starts the whole product (see bot.runner)."""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Brobygger")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="start Rasa, the action server and the front end")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    if args.command == "run":
+        from bot.runner import run
+
+        return run()
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,135 @@
+"""Evaluate the trained NLU model on the held-out set (data/nlu_test/<lang>.yml, never trained on).
+
+Runs in the Rasa environment:  .venv-rasa/bin/python scripts/evaluate_nlu.py [--out docs/evaluation.md]
+Reports intent accuracy per language and per intent, crisis recall on its own, and how often a
+non-crisis message is taken for a crisis (false alarms). Exit status 1 if a target is missed and
+--strict is given (targets: >= 90 % accuracy in every language, >= 98 % crisis recall).
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import collections
+import datetime
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Dict, List, Tuple
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+sys.path.insert(0, str(ROOT))
+
+ACCURACY_TARGET = 0.90
+CRISIS_RECALL_TARGET = 0.98
+
+
+def load_test_set(folder: Path) -> List[Tuple[str, str, str]]:
+    """(language, intent, text) for every held-out example."""
+    rows = []
+    for path in sorted(folder.glob("*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for block in data["nlu"]:
+            for line in block["examples"].splitlines():
+                text = line.strip()[2:].strip() if line.strip().startswith("- ") else ""
+                if text:
+                    rows.append((path.stem, block["intent"], text))
+    return rows
+
+
+def current_model() -> Path:
+    pointer = ROOT / "models" / "CURRENT"
+    return ROOT / pointer.read_text().strip()
+
+
+async def predict(texts: List[str]) -> List[Tuple[str, float]]:
+    from rasa.core.agent import Agent
+
+    agent = Agent.load(str(current_model()))
+    out = []
+    for text in texts:
+        parsed = await agent.parse_message(text)
+        out.append((parsed["intent"]["name"], float(parsed["intent"].get("confidence") or 0.0)))
+    return out
+
+
+def pct(x: float) -> str:
+    return f"{100 * x:.1f} %"
+
+
+def report(rows, predictions) -> Tuple[str, bool]:
+    by_lang: Dict[str, List[bool]] = collections.defaultdict(list)
+    by_intent: Dict[str, List[bool]] = collections.defaultdict(list)
+    confusions = collections.Counter()
+    crisis_hits, crisis_total, false_alarms, non_crisis = 0, 0, 0, 0
+    missed_crisis = []
+    for (lang, intent, text), (predicted, _conf) in zip(rows, predictions):
+        ok = predicted == intent
+        by_lang[lang].append(ok)
+        by_intent[intent].append(ok)
+        if not ok:
+            confusions[(intent, predicted)] += 1
+        if intent == "crisis":
+            crisis_total += 1
+            crisis_hits += predicted == "crisis"
+            if predicted != "crisis":
+                missed_crisis.append((lang, text, predicted))
+        else:
+            non_crisis += 1
+            false_alarms += predicted == "crisis"
+    total = sum(len(v) for v in by_lang.values())
+    overall = sum(sum(v) for v in by_lang.values()) / total
+    recall = crisis_hits / crisis_total if crisis_total else 0.0
+    lines = [
+        "# NLU evaluation on the held-out set",
+        "",
+        f"Generated {datetime.date.today().isoformat()} by `make evaluate` (scripts/evaluate_nlu.py) with model "
+        f"`{current_model().name}`. Test messages: `data/nlu_test/<lang>.yml`, written separately from the "
+        "training data and never trained on. A prediction counts only if the top intent (after the "
+        "FallbackClassifier) is the labelled one; `nlu_fallback` counts as wrong.",
+        "",
+        f"**Overall: {pct(overall)} of {total} messages. Crisis recall: {pct(recall)} ({crisis_hits}/{crisis_total}). "
+        f"Crisis false alarms: {pct(false_alarms / non_crisis if non_crisis else 0)} ({false_alarms}/{non_crisis} non-crisis messages).**",
+        "",
+        "| language | messages | accuracy | target ≥ 90 % |",
+        "|---|---|---|---|",
+    ]
+    ok_all = recall >= CRISIS_RECALL_TARGET
+    for lang in sorted(by_lang):
+        acc = sum(by_lang[lang]) / len(by_lang[lang])
+        ok_all &= acc >= ACCURACY_TARGET
+        lines.append(f"| {lang} | {len(by_lang[lang])} | {pct(acc)} | {'yes' if acc >= ACCURACY_TARGET else '**no**'} |")
+    lines += ["", "| intent | messages | accuracy |", "|---|---|---|"]
+    for intent in sorted(by_intent):
+        acc = sum(by_intent[intent]) / len(by_intent[intent])
+        lines.append(f"| {intent} | {len(by_intent[intent])} | {pct(acc)} |")
+    lines += ["", "Most frequent confusions (labelled → predicted):", ""]
+    for (gold, pred), n in confusions.most_common(15):
+        lines.append(f"- {gold} → {pred}: {n}")
+    lines += ["", "Crisis messages not recognised as crisis:", ""]
+    lines += [f"- [{lang}] {text} → {pred}" for lang, text, pred in missed_crisis] or ["- none"]
+    return "\n".join(lines) + "\n", ok_all
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--test-dir", default=str(ROOT / "data" / "nlu_test"))
+    parser.add_argument("--out", help="write the Markdown report here")
+    parser.add_argument("--strict", action="store_true", help="exit 1 if a target is missed")
+    args = parser.parse_args()
+    logging.disable(logging.WARNING)
+    rows = load_test_set(Path(args.test_dir))
+    predictions = asyncio.run(predict([text for _, _, text in rows]))
+    text, ok = report(rows, predictions)
+    print(text)
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+    return 0 if ok or not args.strict else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,94 @@
+"""action_answer_topic / action_set_country: country-specific answers with their source, in the person's language."""
+from __future__ import annotations
+
+import pytest
+
+from actions.answers import ActionAnswerTopic, ActionSetCountry
+from bot import content
+from tests.auxil.trackers import make_tracker, slot_events
+
+TOPICS = sorted(content.topics())
+
+
+@pytest.mark.parametrize("country", content.COUNTRIES)
+@pytest.mark.parametrize("topic", TOPICS)
+async def test_action_answer_topic_answers_every_topic_with_source(dispatcher, domain, topic, country):
+    tracker = make_tracker("?", intent=topic, slots={"language": "en", "country": country})
+    events = await ActionAnswerTopic().run(dispatcher, tracker, domain)
+    [message] = dispatcher.messages
+    answer = content.answer(topic, country)
+    assert answer.source_url in message["text"]
+    assert "%(" not in message["text"], "an unfilled placeholder reached the user"
+    assert slot_events(events).get("pending_topic", "unset") in (None, "unset")
+
+
+@pytest.mark.parametrize(
+    "country, lang, expected, not_expected",
+    [
+        ("DK", "da", ["1813", "1818", "70 11 07 07"], ["116117"]),
+        ("DE", "de", ["116117"], ["1813"]),
+        ("DK", "ar", ["1813"], ["116117"]),
+        ("DE", "uk", ["116117"], ["1813"]),
+    ],
+)
+async def test_out_of_hours_differs_by_country(dispatcher, domain, country, lang, expected, not_expected):
+    tracker = make_tracker("...", intent="out_of_hours", slots={"language": lang, "language_chosen": True, "country": country})
+    await ActionAnswerTopic().run(dispatcher, tracker, domain)
+    text = dispatcher.messages[0]["text"]
+    for number in expected:
+        assert number in text
+    for number in not_expected:
+        assert number not in text
+
+
+async def test_answer_is_in_the_chosen_language(dispatcher, domain):
+    tracker = make_tracker("x", intent="find_gp", slots={"language": "da", "language_chosen": True, "country": "DK"})
+    await ActionAnswerTopic().run(dispatcher, tracker, domain)
+    english = content.answer("find_gp", "DK").text
+    assert dispatcher.messages[0]["text"].split("\n")[0] != english.split("\n")[0]
+    assert "læge" in dispatcher.messages[0]["text"]
+
+
+async def test_unknown_country_asks_first_and_remembers_the_question(dispatcher, domain):
+    tracker = make_tracker("I need a family doctor", intent="find_gp", slots={"language": "en"})
+    events = await ActionAnswerTopic().run(dispatcher, tracker, domain)
+    [ask] = dispatcher.messages
+    assert [b["payload"] for b in ask["buttons"]] == [
+        '/inform_country{"country":"DK"}',
+        '/inform_country{"country":"DE"}',
+    ]
+    assert slot_events(events)["pending_topic"] == "find_gp"
+
+
+async def test_country_named_in_the_question_is_used(dispatcher, domain):
+    tracker = make_tracker("how do i find a doctor in germany", intent="find_gp", slots={"language": "en"})
+    events = await ActionAnswerTopic().run(dispatcher, tracker, domain)
+    assert "116117" in dispatcher.messages[0]["text"]
+    assert slot_events(events)["country"] == "DE"
+
+
+async def test_set_country_from_button_answers_the_waiting_question(dispatcher, domain):
+    tracker = make_tracker(
+        '/inform_country{"country":"DK"}',
+        intent="inform_country",
+        entities=[{"entity": "country", "value": "DK"}],
+        slots={"language": "en", "pending_topic": "health_card"},
+    )
+    events = await ActionSetCountry().run(dispatcher, tracker, domain)
+    assert "sundhedskort" in dispatcher.messages[0]["text"]
+    slots = slot_events(events)
+    assert slots["country"] == "DK"
+    assert slots["pending_topic"] is None
+
+
+async def test_set_country_from_text_without_pending_question_confirms(dispatcher, domain):
+    tracker = make_tracker("ich wohne in deutschland", intent="inform_country", slots={"language": "de", "language_chosen": True})
+    events = await ActionSetCountry().run(dispatcher, tracker, domain)
+    assert slot_events(events)["country"] == "DE"
+    assert "Deutschland" in dispatcher.messages[0]["text"]
+
+
+async def test_set_country_without_a_country_asks_again(dispatcher, domain):
+    tracker = make_tracker("i live here", intent="inform_country", slots={"language": "en"})
+    await ActionSetCountry().run(dispatcher, tracker, domain)
+    assert len(dispatcher.messages[0]["buttons"]) == 2
