@@ -1,4 +1,4 @@
-"""Evaluate the trained NLU model on the held-out set (data/nlu_test/<lang>.yml, never trained on).
+"""Evaluate the trained NLU model on the held-out set (tests/nlu_heldout/<lang>.yml: outside data/, so never trained on).
 
 Runs in the Rasa environment:  .venv-rasa/bin/python scripts/evaluate_nlu.py [--out docs/evaluation.md]
 Reports intent accuracy per language and per intent, crisis recall on its own, and how often a
@@ -88,7 +88,7 @@ def report(rows, predictions) -> Tuple[str, bool]:
         "# NLU evaluation on the held-out set",
         "",
         f"Generated {datetime.date.today().isoformat()} by `make evaluate` (scripts/evaluate_nlu.py) with model "
-        f"`{current_model().name}`. Test messages: `data/nlu_test/<lang>.yml`, written separately from the "
+        f"`{current_model().name}`. Test messages: `tests/nlu_heldout/<lang>.yml`, written separately from the "
         "training data and never trained on. A prediction counts only if the top intent (after the "
         "FallbackClassifier) is the labelled one; `nlu_fallback` counts as wrong.",
         "",
@@ -117,7 +117,7 @@ def report(rows, predictions) -> Tuple[str, bool]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--test-dir", default=str(ROOT / "data" / "nlu_test"))
+    parser.add_argument("--test-dir", default=str(ROOT / "tests" / "nlu_heldout"))
     parser.add_argument("--out", help="write the Markdown report here")
     parser.add_argument("--strict", action="store_true", help="exit 1 if a target is missed")
     args = parser.parse_args()
