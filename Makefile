@@ -19,7 +19,7 @@ run: train ## set up, train if needed, and run the whole product
 	@$(APP)/python -m bot run
 
 validate: setup ## rasa data validate (must be clean)
-	@$(RASA)/rasa data validate --fail-on-warnings --quiet
+	@RASA_TELEMETRY_ENABLED=false $(RASA)/rasa data validate --fail-on-warnings --quiet --data data/nlu data/rules data/stories
 
 test: train validate ## run all tests (unit, content, and end-to-end against a running Rasa)
 	@$(APP)/python -m pytest

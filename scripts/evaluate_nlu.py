@@ -41,20 +41,46 @@ def load_test_set(folder: Path) -> List[Tuple[str, str, str]]:
     return rows
 
 
+def load_training_set(folder: Path) -> List[Tuple[str, str, str]]:
+    rows = []
+    for path in sorted(folder.glob("*/*.yml")):
+        for block in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
+            for line in block["examples"].splitlines():
+                if line.strip().startswith("- "):
+                    rows.append((path.parent.name, block["intent"], line.strip()[2:].strip()))
+    return rows
+
+
 def current_model() -> Path:
     pointer = ROOT / "models" / "CURRENT"
     return ROOT / pointer.read_text().strip()
 
 
-async def predict(texts: List[str]) -> List[Tuple[str, float]]:
+async def predict(texts: List[str]) -> List[Tuple[str, str]]:
+    """(final intent, intent before the FallbackClassifier) per text."""
     from rasa.core.agent import Agent
 
     agent = Agent.load(str(current_model()))
     out = []
     for text in texts:
         parsed = await agent.parse_message(text)
-        out.append((parsed["intent"]["name"], float(parsed["intent"].get("confidence") or 0.0)))
+        ranking = [r["name"] for r in parsed.get("intent_ranking") or [] if r["name"] != "nlu_fallback"]
+        out.append((parsed["intent"]["name"], ranking[0] if ranking else parsed["intent"]["name"]))
     return out
+
+
+def safety_net_false_alarms(rows) -> Tuple[int, int, int, int]:
+    """Crisis keyword patterns alone: (crisis hits, crisis total, non-crisis hits, non-crisis total) on `rows`."""
+    from rasa_components.crisis_safety_net import CrisisPatterns
+
+    patterns = CrisisPatterns.from_file(ROOT / "content" / "crisis_keywords.yml")
+    hits = [(intent == "crisis", patterns.match(text) is not None) for _, intent, text in rows]
+    return (
+        sum(1 for is_crisis, hit in hits if is_crisis and hit),
+        sum(1 for is_crisis, _ in hits if is_crisis),
+        sum(1 for is_crisis, hit in hits if not is_crisis and hit),
+        sum(1 for is_crisis, _ in hits if not is_crisis),
+    )
 
 
 def pct(x: float) -> str:
@@ -67,7 +93,9 @@ def report(rows, predictions) -> Tuple[str, bool]:
     confusions = collections.Counter()
     crisis_hits, crisis_total, false_alarms, non_crisis = 0, 0, 0, 0
     missed_crisis = []
-    for (lang, intent, text), (predicted, _conf) in zip(rows, predictions):
+    before_fallback = sum(pre == intent for (_, intent, _), (_, pre) in zip(rows, predictions))
+    fallbacks = sum(pred == "nlu_fallback" for pred, _ in predictions)
+    for (lang, intent, text), (predicted, _pre) in zip(rows, predictions):
         ok = predicted == intent
         by_lang[lang].append(ok)
         by_intent[intent].append(ok)
@@ -95,6 +123,9 @@ def report(rows, predictions) -> Tuple[str, bool]:
         f"**Overall: {pct(overall)} of {total} messages. Crisis recall: {pct(recall)} ({crisis_hits}/{crisis_total}). "
         f"Crisis false alarms: {pct(false_alarms / non_crisis if non_crisis else 0)} ({false_alarms}/{non_crisis} non-crisis messages).**",
         "",
+        f"Without the FallbackClassifier (top intent of the ranking): {pct(before_fallback / total)}; "
+        f"messages sent to the fallback: {pct(fallbacks / total)}.",
+        "",
         "| language | messages | accuracy | target ≥ 90 % |",
         "|---|---|---|---|",
     ]
@@ -110,6 +141,15 @@ def report(rows, predictions) -> Tuple[str, bool]:
     lines += ["", "Most frequent confusions (labelled → predicted):", ""]
     for (gold, pred), n in confusions.most_common(15):
         lines.append(f"- {gold} → {pred}: {n}")
+    train_rows = load_training_set(ROOT / "data" / "nlu")
+    for name, data in (("held-out", rows), ("training", train_rows)):
+        c_hit, c_all, n_hit, n_all = safety_net_false_alarms(data)
+        lines += [
+            "",
+            f"Crisis keyword safety net alone on the {name} set: fires on {c_hit}/{c_all} crisis messages "
+            f"({pct(c_hit / c_all if c_all else 0)}) and on {n_hit}/{n_all} non-crisis messages "
+            f"(false alarms {pct(n_hit / n_all if n_all else 0)}).",
+        ]
     lines += ["", "Crisis messages not recognised as crisis:", ""]
     lines += [f"- [{lang}] {text} → {pred}" for lang, text, pred in missed_crisis] or ["- none"]
     return "\n".join(lines) + "\n", ok_all

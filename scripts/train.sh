@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 CACHE="${BROBYGGER_CACHE:-$HOME/.cache/brobygger}"
 mkdir -p models "$CACHE/models"
-hash="$(cat config.yml domain.yml requirements/rasa.lock \
+hash="$(cat config.yml domain.yml requirements/rasa.lock content/crisis_keywords.yml \
   $(find data/nlu data/rules data/stories rasa_components -type f \( -name '*.yml' -o -name '*.py' \) | LC_ALL=C sort) \
   | sha256sum | cut -c1-16)"
 name="brobygger-$hash"
@@ -19,7 +19,7 @@ else
   echo "[train] training models/$name.tar.gz (data changed)"
   start=$(date +%s)
   PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}" TF_CPP_MIN_LOG_LEVEL=2 \
-    .venv-rasa/bin/rasa train --fixed-model-name "$name" --out models --quiet
+    .venv-rasa/bin/rasa train --fixed-model-name "$name" --out models --quiet --data data/nlu data/rules data/stories
   echo "[train] trained in $(( $(date +%s) - start )) s"
   cp "models/$name.tar.gz" "$CACHE/models/"
 fi

@@ -1,0 +1,102 @@
+"""Crisis safety net: per-language patterns that turn a message into `crisis` even when the classifier is unsure.
+
+Why: a missed crisis is the worst error this assistant can make, so recall matters more than anything else
+there. Patterns (content/crisis_keywords.yml, maintained by program staff with native speakers) are precise
+phrases - "kill myself", "ich will nicht mehr leben", "انتحر" - not single words, and their false-alarm rate
+on non-crisis messages is measured by scripts/evaluate_nlu.py. The patterns are copied into the model at
+training time, so a model always carries the list it was evaluated with.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import re
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Pattern, Text
+
+import yaml
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from rasa_components.normalizing_tokenizer import normalise
+
+logger = logging.getLogger(__name__)
+
+CRISIS = "crisis"
+PATTERNS_FILE = "patterns.json"
+
+
+class CrisisPatterns:
+    """Compiled patterns of all languages; `match` returns the language whose pattern fired."""
+
+    def __init__(self, by_language: Dict[str, List[str]]) -> None:
+        self.source = by_language
+        self._compiled: List[tuple[str, Pattern[str]]] = [
+            (lang, re.compile(pattern)) for lang, patterns in by_language.items() for pattern in patterns or []
+        ]
+
+    @classmethod
+    def from_file(cls, path: Path) -> "CrisisPatterns":
+        return cls(yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {})
+
+    def match(self, text: str) -> Optional[str]:
+        folded = normalise(text or "")
+        for lang, pattern in self._compiled:
+            if pattern.search(folded):
+                return lang
+        return None
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
+class CrisisKeywordSafetyNet(GraphComponent):
+    """Runs after the intent classifier and before FallbackClassifier."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"patterns_file": "content/crisis_keywords.yml", "confidence": 0.99}
+
+    def __init__(self, config, model_storage: ModelStorage, resource: Resource, patterns: Optional[CrisisPatterns] = None):
+        self._config = {**self.get_default_config(), **config}
+        self._model_storage = model_storage
+        self._resource = resource
+        self._patterns = patterns or CrisisPatterns({})
+
+    @classmethod
+    def create(cls, config, model_storage, resource, execution_context: ExecutionContext) -> "CrisisKeywordSafetyNet":
+        return cls(config, model_storage, resource)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        self._patterns = CrisisPatterns.from_file(Path(self._config["patterns_file"]))
+        with self._model_storage.write_to(self._resource) as directory:
+            (directory / PATTERNS_FILE).write_text(json.dumps(self._patterns.source, ensure_ascii=False), "utf-8")
+        return self._resource
+
+    @classmethod
+    def load(cls, config, model_storage, resource, execution_context, **kwargs: Any) -> "CrisisKeywordSafetyNet":
+        try:
+            with model_storage.read_from(resource) as directory:
+                patterns = CrisisPatterns(json.loads((directory / PATTERNS_FILE).read_text("utf-8")))
+        except ValueError:
+            logger.warning("CrisisKeywordSafetyNet: no patterns in the model")
+            patterns = None
+        return cls(config, model_storage, resource, patterns)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            text = message.get(TEXT)
+            if not isinstance(text, str) or text.startswith("/") or not self._patterns.match(text):
+                continue
+            confidence = max(self._config["confidence"], (message.get(INTENT) or {}).get("confidence") or 0.0)
+            top = {"name": CRISIS, "confidence": confidence}
+            ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != CRISIS]
+            message.set(INTENT, top, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [top] + ranking, add_to_output=True)
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
