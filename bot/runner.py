@@ -51,11 +51,11 @@ class Stack:
 
     def _spawn(self, name: str, args: List[str], env: Dict[str, str]) -> None:
         self.log_dir.mkdir(parents=True, exist_ok=True)
-        log = open(self.log_dir / f"{name}.log", "ab")
-        self.processes[name] = subprocess.Popen(
-            args, cwd=ROOT, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        with open(self.log_dir / f"{name}.log", "ab") as log:  # the child keeps its own descriptor
+            self.processes[name] = subprocess.Popen(
+                args, cwd=ROOT, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
 
     def start_actions(self) -> None:
         self._spawn(

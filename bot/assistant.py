@@ -1,0 +1,357 @@
+"""The front end's logic, without Telegram: consent, pickers, relaying to Rasa, nothing lost.
+
+Telegram handlers (bot.telegram) translate updates into `Incoming` and send the `Outgoing` replies; tests call
+these functions directly. Every input gets a reply in the person's language; a message is stored (`Inbound`,
+pending) before it is processed, so if Rasa is down the person hears so and the message is answered later.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+from sqlalchemy import delete, func, select, text
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from actions import messages as assistant_messages
+from bot import content, language, messages
+from bot.db.models import Inbound, Person, utcnow
+from bot.i18n import translate
+from bot.privacy import pseudonym
+from bot.rasa_client import RasaClient, RasaReply, RasaUnavailable
+
+logger = logging.getLogger(__name__)
+
+MAX_TEXT = 2000  # longer messages are cut: the NLU does not need more, and Rasa stores what it gets
+CALLBACK_LIMIT = 64  # Telegram's callback_data limit, in bytes
+TOPIC_ORDER = list(assistant_messages.TOPIC_TITLES)
+_PHONE_LIKE = re.compile(r"[0-9]")
+
+
+@dataclass
+class Incoming:
+    """One thing a person sent, reduced to what the logic needs."""
+
+    update_id: int
+    user_id: int
+    chat_id: int
+    kind: str  # text, command, voice, audio, photo, video, sticker, document, location, contact, edited, other
+    text: str = ""
+    language_hint: Optional[str] = None
+    location: Optional[Tuple[float, float]] = None
+
+
+@dataclass
+class Outgoing:
+    chat_id: int
+    text: str
+    buttons: List[Tuple[str, str]] = field(default_factory=list)  # (title, callback_data)
+    rtl: bool = False
+
+
+@dataclass
+class Settings:
+    pseudonym_key: str
+    retention_days: int = 90
+    tracker_db_url: Optional[str] = None
+
+
+class Assistant:
+    """One instance per process; stateless apart from the database."""
+
+    def __init__(self, sessions: sessionmaker[Session], rasa: RasaClient, settings: Settings) -> None:
+        self._sessions = sessions
+        self._rasa = rasa
+        self._settings = settings
+
+    # --- helpers -----------------------------------------------------------------------------------------
+    def _person(self, session: Session, incoming_user: int, chat_id: int) -> Person:
+        key = pseudonym(self._settings.pseudonym_key, incoming_user)
+        person = session.scalar(select(Person).where(Person.pseudonym == key))
+        if person is None:
+            person = Person(pseudonym=key, chat_id=chat_id)
+            session.add(person)
+            session.flush()
+        return person
+
+    @staticmethod
+    def _lang(person: Person, text: str = "", hint: Optional[str] = None) -> str:
+        return language.resolve(
+            text=text if not text.startswith("/") else "",
+            chosen=person.language if person.language_chosen else None,
+            current=person.language,
+            hint=hint,
+        )
+
+    @staticmethod
+    def _out(person: Person, lang: str, message: str, buttons: Sequence[Tuple[str, str]] = (), **values: Any) -> Outgoing:
+        return Outgoing(
+            chat_id=person.chat_id,
+            text=translate(lang, message, values),
+            buttons=list(buttons),
+            rtl=content.languages()[lang].rtl,
+        )
+
+    @staticmethod
+    def _language_buttons() -> List[Tuple[str, str]]:
+        return [(lang.name, f"l:{code}") for code, lang in content.languages().items()]
+
+    @staticmethod
+    def _country_buttons(lang: str) -> List[Tuple[str, str]]:
+        return [
+            (translate(lang, assistant_messages.COUNTRY_NAME_DK), "k:DK"),
+            (translate(lang, assistant_messages.COUNTRY_NAME_DE), "k:DE"),
+        ]
+
+    @staticmethod
+    def _topic_buttons(lang: str) -> List[Tuple[str, str]]:
+        return [(translate(lang, assistant_messages.TOPIC_TITLES[t]), f"t:{t}") for t in TOPIC_ORDER]
+
+    def _consent_prompt(self, person: Person, lang: str) -> Outgoing:
+        return self._out(
+            person, lang, messages.PRIVACY_NOTICE,
+            [(translate(lang, messages.CONSENT_YES), "c:yes"), (translate(lang, messages.CONSENT_NO), "c:no")],
+            days=self._settings.retention_days,
+        )
+
+    def _metadata(self, person: Person, hint: Optional[str]) -> Dict[str, Any]:
+        metadata: Dict[str, Any] = {}
+        if person.language_chosen and person.language:
+            metadata["language"] = person.language
+        if person.country:
+            metadata["country"] = person.country
+        if hint:
+            metadata["language_hint"] = hint
+        return metadata
+
+    def _render(self, person: Person, replies: List[RasaReply], lang: str) -> List[Outgoing]:
+        out = []
+        for reply in replies:
+            buttons = []
+            for button in reply.buttons:
+                data = f"r:{button.get('payload', '')}"
+                if len(data.encode()) <= CALLBACK_LIMIT:
+                    buttons.append((button.get("title", "?"), data))
+                else:  # never send a button Telegram would reject; the text still goes out
+                    logger.warning("button payload too long for Telegram, dropped")
+            out.append(Outgoing(person.chat_id, reply.text, buttons, content.languages()[lang].rtl))
+        return out
+
+    async def _to_rasa(self, session: Session, person: Person, text: str, hint: Optional[str]) -> List[Outgoing]:
+        """Send one message to Rasa, then learn the language/country the actions settled on."""
+        replies = await self._rasa.send(person.pseudonym, text, self._metadata(person, hint))
+        try:
+            slots = await self._rasa.slots(person.pseudonym)
+        except RasaUnavailable:
+            slots = {}
+        if slots.get("language") in content.languages():
+            person.language = slots["language"]
+            person.language_chosen = bool(slots.get("language_chosen")) or person.language_chosen
+        if slots.get("country") in content.COUNTRIES:
+            person.country = slots["country"]
+        return self._render(person, replies, person.language or self._lang(person, text, hint))
+
+    def _rasa_down(self, person: Person, lang: str) -> Outgoing:
+        return self._out(person, lang, messages.RASA_DOWN)
+
+    # --- entry points ----------------------------------------------------------------------------------------
+    async def handle(self, incoming: Incoming) -> List[Outgoing]:
+        """Everything a person sends comes through here; the replies to send, in order."""
+        with self._sessions() as session:
+            if incoming.update_id and session.scalar(select(Inbound.id).where(Inbound.update_id == incoming.update_id)):
+                return []  # Telegram delivers at least once: this update was handled already
+            person = self._person(session, incoming.user_id, incoming.chat_id)
+            person.chat_id = incoming.chat_id
+            text = (incoming.text or "").strip()
+            lang = self._lang(person, text, incoming.language_hint)
+            if person.language is None:
+                person.language = lang
+            if incoming.kind == "command":
+                out = await self._command(session, person, lang, text, incoming)
+            elif person.consent_at is None:
+                out = await self._before_consent(person, lang, incoming)
+            else:
+                out = await self._after_consent(session, person, lang, incoming)
+            session.commit()
+            return out
+
+    async def _before_consent(self, person: Person, lang: str, incoming: Incoming) -> List[Outgoing]:
+        """Nothing is stored before consent, but danger is never left unanswered."""
+        out: List[Outgoing] = []
+        if incoming.kind == "text" and incoming.text.strip():
+            try:
+                parsed = await self._rasa.parse(incoming.text[:MAX_TEXT])
+                intent = (parsed.get("intent") or {}).get("name")
+            except RasaUnavailable:
+                intent = None
+            if intent == "crisis":
+                out.append(self._out(person, lang, assistant_messages.CRISIS_ANY))
+            elif intent == "emergency":
+                out.append(self._out(person, lang, assistant_messages.EMERGENCY_ANY, emergency="112"))
+        out.append(self._consent_prompt(person, lang))
+        return out
+
+    async def _after_consent(self, session: Session, person: Person, lang: str, incoming: Incoming) -> List[Outgoing]:
+        kind = incoming.kind
+        if kind in ("voice", "audio", "video_note"):
+            return [self._out(person, lang, messages.UNSUPPORTED_VOICE)]
+        if kind == "sticker":
+            return [self._out(person, lang, messages.UNSUPPORTED_STICKER)]
+        if kind == "edited":
+            return [self._out(person, lang, messages.EDITED)]
+        if kind == "location" and incoming.location:
+            country = country_of_location(*incoming.location)
+            if country is None:
+                return [self._out(person, lang, messages.LOCATION_UNKNOWN, self._country_buttons(lang))]
+            person.country = country
+            name = translate(lang, assistant_messages.COUNTRY_NAME_DK if country == "DK" else assistant_messages.COUNTRY_NAME_DE)
+            return [self._out(person, lang, messages.LOCATION_COUNTRY, country_name=name)]
+        if kind != "text":
+            return [self._out(person, lang, messages.UNSUPPORTED_MEDIA)]
+        text = incoming.text.strip()
+        if not any(ch.isalpha() or ch.isdigit() for ch in text):
+            return [self._out(person, lang, messages.EMPTY_TEXT)]
+        out: List[Outgoing] = []
+        if len(text) > MAX_TEXT:
+            text = text[:MAX_TEXT]
+            out.append(self._out(person, lang, messages.TOO_LONG))
+        inbound = Inbound(update_id=incoming.update_id, person=person, kind="text", text=text)
+        session.add(inbound)
+        session.commit()  # stored (committed) before it is processed
+        try:
+            out += await self._to_rasa(session, person, text, incoming.language_hint)
+        except RasaUnavailable as error:
+            logger.warning("Rasa unavailable, message %s kept: %s", inbound.id, error)
+            inbound.attempts += 1
+            return out + [self._rasa_down(person, lang)]
+        inbound.status = "done"
+        inbound.text = None  # Rasa's tracker holds the conversation; no second copy here
+        return out
+
+    async def _command(self, session: Session, person: Person, lang: str, text: str, incoming: Incoming) -> List[Outgoing]:
+        command, _, argument = text.partition(" ")
+        command = command.split("@")[0].lstrip("/").lower()
+        if command == "start":
+            if person.consent_at is None:
+                return [self._consent_prompt(person, lang)]
+            return [self._out(person, lang, messages.READY, self._topic_buttons(lang))]
+        if command == "privacy":
+            return [self._out(person, lang, messages.PRIVACY_DETAILS, days=self._settings.retention_days)]
+        if command == "help":
+            return [self._out(person, lang, messages.HELP)]
+        if command == "language":
+            return [self._out(person, lang, assistant_messages.CHOOSE_LANGUAGE, self._language_buttons())]
+        if command == "delete":
+            return [self._out(person, lang, messages.DELETE_CONFIRM, [(translate(lang, messages.YES), "d:yes"), (translate(lang, messages.NO), "d:no")])]
+        if command == "mydata":
+            count = session.scalar(select(func.count(Inbound.id)).where(Inbound.person_id == person.id))
+            not_set = translate(lang, messages.NOT_SET)
+            return [self._out(
+                person, lang, messages.MY_DATA,
+                language=content.languages()[person.language].name if person.language else not_set,
+                country=person.country or not_set,
+                consent=person.consent_at.date().isoformat() if person.consent_at else not_set,
+                count=count,
+            )]
+        if person.consent_at is None:
+            return [self._consent_prompt(person, lang)]
+        if command == "country":
+            return [self._out(person, lang, messages.CHOOSE_COUNTRY, self._country_buttons(lang))]
+        if command == "menu":
+            return [self._out(person, lang, messages.MENU, self._topic_buttons(lang))]
+        if command == "mentor":
+            return await self._relay(session, person, lang, "/request_mentor", incoming)
+        return [self._out(person, lang, messages.HELP)]
+
+    async def _relay(self, session: Session, person: Person, lang: str, payload: str, incoming: Incoming) -> List[Outgoing]:
+        try:
+            return await self._to_rasa(session, person, payload, incoming.language_hint)
+        except RasaUnavailable:
+            return [self._rasa_down(person, lang)]
+
+    async def press(self, incoming: Incoming) -> List[Outgoing]:
+        """A button press (callback data in `incoming.text`)."""
+        with self._sessions.begin() as session:
+            return await self._press(session, incoming)
+
+    async def _press(self, session: Session, incoming: Incoming) -> List[Outgoing]:
+        person = self._person(session, incoming.user_id, incoming.chat_id)
+        lang = self._lang(person, "", incoming.language_hint)
+        kind, _, value = incoming.text.partition(":")
+        if kind == "c":
+            if value == "yes":
+                person.consent_at = utcnow()
+                return [self._out(person, lang, messages.CONSENT_GIVEN, self._language_buttons())]
+            return [self._out(person, lang, messages.CONSENT_REFUSED)]
+        if kind == "d":
+            if value == "yes":
+                chat_id, rtl = person.chat_id, content.languages()[lang].rtl
+                self._erase(session, person)
+                return [Outgoing(chat_id, translate(lang, messages.DELETE_DONE), rtl=rtl)]
+            return [self._out(person, lang, messages.DELETE_CANCELLED)]
+        if person.consent_at is None:
+            return [self._consent_prompt(person, lang)]
+        if kind == "l" and value in content.languages():
+            person.language, person.language_chosen = value, True
+            out = await self._relay(session, person, value, f'/choose_language{{"language":"{value}"}}', incoming)
+            if not person.country:
+                out.append(self._out(person, value, messages.CHOOSE_COUNTRY, self._country_buttons(value)))
+            return out
+        if kind == "k" and value in content.COUNTRIES:
+            person.country = value
+            out = await self._relay(session, person, lang, f'/inform_country{{"country":"{value}"}}', incoming)
+            if out and not out[-1].buttons:  # offer the topics right under the confirmation
+                out[-1].buttons = self._topic_buttons(lang)
+                return out
+            return out + [self._out(person, lang, messages.READY, self._topic_buttons(lang))]
+        if kind == "t" and value in TOPIC_ORDER:
+            return await self._relay(session, person, lang, f"/{value}", incoming)
+        if kind == "r" and value.startswith("/"):
+            return await self._relay(session, person, lang, value, incoming)
+        return [self._out(person, lang, messages.UNKNOWN_BUTTON)]
+
+    def _erase(self, session: Session, person: Person) -> None:
+        """Delete the person's rows here and their conversation in Rasa's tracker store."""
+        sender = person.pseudonym
+        session.execute(delete(Inbound).where(Inbound.person_id == person.id))
+        session.delete(person)
+        if self._settings.tracker_db_url:
+            from bot.db import make_engine
+
+            engine = make_engine(self._settings.tracker_db_url)
+            try:
+                with engine.begin() as connection:
+                    connection.execute(text("DELETE FROM events WHERE sender_id = :sender"), {"sender": sender})
+            except OperationalError as error:  # no conversation stored yet: nothing to delete
+                logger.info("tracker store has no events table yet: %s", error.__class__.__name__)
+            finally:
+                engine.dispose()
+
+    async def retry_pending(self, limit: int = 50) -> List[Outgoing]:
+        """Answer messages kept while Rasa was down, oldest first (called by a repeating job)."""
+        out: List[Outgoing] = []
+        with self._sessions.begin() as session:
+            pending = session.scalars(
+                select(Inbound).where(Inbound.status == "pending").order_by(Inbound.id).limit(limit)
+            ).all()
+            for inbound in pending:
+                person = inbound.person
+                try:
+                    out += await self._to_rasa(session, person, inbound.text or "", None)
+                except RasaUnavailable:
+                    inbound.attempts += 1
+                    break  # still down: keep the order, try again later
+                inbound.status, inbound.text = "done", None
+        return out
+
+
+def country_of_location(latitude: float, longitude: float) -> Optional[str]:
+    """DK or DE from a shared location (rough boxes; the border strip is decided by latitude)."""
+    in_dk = 54.55 <= latitude <= 57.8 and 8.0 <= longitude <= 15.3
+    in_de = 47.2 <= latitude <= 55.1 and 5.8 <= longitude <= 15.1
+    if in_dk and in_de:
+        return "DK" if latitude >= 54.85 else "DE"
+    return "DK" if in_dk else "DE" if in_de else None
