@@ -128,8 +128,16 @@ class Assistant:
         return metadata
 
     def _render(self, person: Person, replies: List[RasaReply], lang: str) -> List[Outgoing]:
-        out = []
+        """Rasa's channels split a message at blank lines; join consecutive parts into one Telegram message
+        (split again only where Telegram's length limit requires), keeping buttons under the last part."""
+        merged: List[RasaReply] = []
         for reply in replies:
+            if merged and not merged[-1].buttons:
+                merged[-1] = RasaReply(f"{merged[-1].text}\n\n{reply.text}".strip(), reply.buttons)
+            else:
+                merged.append(reply)
+        out = []
+        for reply in merged:
             buttons = []
             for button in reply.buttons:
                 data = f"r:{button.get('payload', '')}"

@@ -24,11 +24,22 @@ class Settings:
     telegram_bot_token: str = ""
     telegram_api_base_url: str = "https://api.telegram.org/bot"
     default_language: str = "en"
+    pseudonym_key: str = "dev-only-pseudonym-key"
+    retention_days: int = 90
+    telegram_webhook_url: str = ""
+    telegram_webhook_port: int = 8443
+    telegram_webhook_secret: str = ""
+    telegram_chat_interval: float = 1.0
+    retry_interval: float = 10.0
     locales_dir: Path = field(default=ROOT / "locales")
     content_dir: Path = field(default=ROOT / "content")
 
     @classmethod
     def from_env(cls) -> "Settings":
+        """Settings from the environment, after loading .env (never overriding real environment variables)."""
+        from dotenv import load_dotenv
+
+        load_dotenv(ROOT / ".env", override=False)
         rasa_port = int(_env("RASA_PORT", "5005"))
         return cls(
             rasa_url=_env("RASA_URL", f"http://127.0.0.1:{rasa_port}"),
@@ -39,4 +50,11 @@ class Settings:
             telegram_bot_token=_env("TELEGRAM_BOT_TOKEN", ""),
             telegram_api_base_url=_env("TELEGRAM_API_BASE_URL", cls.telegram_api_base_url),
             default_language=_env("DEFAULT_LANGUAGE", "en"),
+            pseudonym_key=_env("PSEUDONYM_KEY", cls.pseudonym_key),
+            retention_days=int(_env("RETENTION_DAYS", "90")),
+            telegram_webhook_url=_env("TELEGRAM_WEBHOOK_URL", ""),
+            telegram_webhook_port=int(_env("TELEGRAM_WEBHOOK_PORT", "8443")),
+            telegram_webhook_secret=_env("TELEGRAM_WEBHOOK_SECRET", ""),
+            telegram_chat_interval=float(_env("TELEGRAM_CHAT_INTERVAL", "1.0")),
+            retry_interval=float(_env("RETRY_INTERVAL", "10")),
         )

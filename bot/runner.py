@@ -70,7 +70,7 @@ class Stack:
         self._spawn(
             "rasa",
             [str(ROOT / ".venv-rasa/bin/rasa"), "run", "--enable-api", "-i", "127.0.0.1",
-             "-p", str(self.settings.rasa_port), "--auth-token", self.token,
+             "-p", str(self.settings.rasa_port), f"--auth-token={self.token}",  # "=": tokens may start with "-"
              "--model", str(current_model()), "--endpoints", "endpoints.yml",
              "--credentials", "credentials.yml", "--quiet"],
             {
@@ -128,9 +128,10 @@ def run(settings: Optional[Settings] = None) -> int:
     try:
         stack.start()
         if settings.telegram_bot_token:
-            from bot.telegram.app import run_polling  # issue: Telegram front end
+            from bot.telegram.app import run as run_telegram
 
-            run_polling(settings, stack)
+            print("Telegram bot running (Ctrl-C stops everything).", flush=True)
+            run_telegram(settings, stack)
         else:
             from bot.local_chat import chat
 

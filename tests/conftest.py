@@ -46,3 +46,77 @@ def stack(tmp_path_factory) -> Iterator["Stack"]:
         raise
     yield running
     running.stop()
+
+
+@pytest.fixture(scope="session")
+def fake_api() -> Iterator["FakeBotApi"]:
+    from tests.auxil.fake_bot_api import FakeBotApi
+
+    api = FakeBotApi().start()
+    yield api
+    api.stop()
+
+
+class RunningBot:
+    """The Telegram application polling the fake Bot API in a thread of its own (its own event loop)."""
+
+    def __init__(self, application, assistant, database_url: str) -> None:
+        import asyncio
+        import threading
+
+        self.application = application
+        self.assistant = assistant
+        self.database_url = database_url
+        self._loop = asyncio.new_event_loop()
+        self._stopped = None
+        self._ready = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        if not self._ready.wait(60):
+            raise TimeoutError("telegram application did not start")
+
+    def _run(self) -> None:
+        import asyncio
+
+        asyncio.set_event_loop(self._loop)
+
+        async def main() -> None:
+            self._stopped = asyncio.Event()
+            await self.application.initialize()
+            await self.application.post_init(self.application)
+            await self.application.updater.start_polling(poll_interval=0.0, timeout=1)
+            await self.application.start()
+            self._ready.set()
+            await self._stopped.wait()
+            await self.application.updater.stop()
+            await self.application.stop()
+            await self.application.shutdown()
+
+        self._loop.run_until_complete(main())
+
+    def stop(self) -> None:
+        self._loop.call_soon_threadsafe(self._stopped.set)
+        self._thread.join(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def telegram_bot(stack, fake_api, tmp_path_factory) -> Iterator[RunningBot]:
+    """Bot + Rasa + actions, talking to the fake Bot API over HTTP; a fresh SQLite database."""
+    from bot.assistant import Assistant, Settings as AssistantSettings
+    from bot.db import make_engine, migrate, session_factory
+    from bot.rasa_client import RasaClient
+    from bot.telegram.app import build_application
+
+    database_url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'bot.db'}"
+    migrate(database_url)
+    assistant = Assistant(
+        session_factory(make_engine(database_url)),
+        RasaClient(stack.rasa_url, stack.token),
+        AssistantSettings(pseudonym_key="test-key", tracker_db_url=f"sqlite:///{stack.tracker_db}"),
+    )
+    application = build_application(
+        "123456:TEST-TOKEN", assistant, base_url=fake_api.base_url, chat_interval=0.05, retry_interval=0.5,
+    )
+    running = RunningBot(application, assistant, database_url)
+    yield running
+    running.stop()

@@ -1,0 +1,1 @@
+"""Telegram front end (python-telegram-bot 22): thin handlers over bot.assistant."""

@@ -1,0 +1,210 @@
+"""The Telegram bot: python-telegram-bot Application with thin handlers over `bot.assistant.Assistant`.
+
+Usage: started by `python -m bot run` (`make run`) when TELEGRAM_BOT_TOKEN is set. Long polling by default;
+webhook mode when TELEGRAM_WEBHOOK_URL is set (with a secret token), which is also the way to scale out.
+TELEGRAM_API_BASE_URL points the bot at a self-hosted or fake Bot API server.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import time
+from typing import Dict, List, Optional
+
+from telegram import BotCommand, Update
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    CallbackQueryHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot import content
+from bot import messages as ui
+from bot.assistant import Assistant, Incoming, Outgoing
+from bot.i18n import translate
+from bot.telegram.render import keyboard, parts
+
+logger = logging.getLogger(__name__)
+# opt in to PTB's future behaviour (durations as timedelta); otherwise each 429 RetryAfter warns
+os.environ.setdefault("PTB_TIMEDELTA", "1")
+
+COMMANDS = list(ui.COMMANDS)
+MEDIA_KINDS = {
+    "voice": filters.VOICE, "audio": filters.AUDIO, "video_note": filters.VIDEO_NOTE, "photo": filters.PHOTO,
+    "video": filters.VIDEO, "document": filters.Document.ALL, "sticker": filters.Sticker.ALL,
+    "location": filters.LOCATION, "contact": filters.CONTACT,
+}
+
+
+class ChatPacer:
+    """Telegram allows about one message a second per private chat; AIORateLimiter in PTB 22 paces only the
+    global and group limits, so multi-part replies are spaced here."""
+
+    def __init__(self, min_interval: float) -> None:
+        self._min_interval = min_interval
+        self._last: Dict[int, float] = {}
+
+    async def wait(self, chat_id: int) -> None:
+        delay = self._last.get(chat_id, 0.0) + self._min_interval - time.monotonic()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        self._last[chat_id] = time.monotonic()
+
+
+async def deliver(context: ContextTypes.DEFAULT_TYPE, replies: List[Outgoing]) -> None:
+    """Send replies in order; buttons go under the last part of a split message."""
+    pacer: ChatPacer = context.application.bot_data["pacer"]
+    for reply in replies:
+        chunks = parts(reply.text, reply.rtl)
+        for index, chunk in enumerate(chunks):
+            last = index == len(chunks) - 1
+            await pacer.wait(reply.chat_id)
+            await context.bot.send_message(
+                reply.chat_id, chunk, reply_markup=keyboard(reply.buttons) if last else None,
+                disable_web_page_preview=True,
+            )
+
+
+def _incoming(update: Update, kind: str, text: str = "") -> Incoming:
+    user = update.effective_user
+    location = None
+    message = update.effective_message
+    if kind == "location" and message is not None and message.location is not None:
+        location = (message.location.latitude, message.location.longitude)
+    return Incoming(
+        update_id=update.update_id,
+        user_id=user.id if user else 0,
+        chat_id=update.effective_chat.id if update.effective_chat else 0,
+        kind=kind,
+        text=text,
+        language_hint=user.language_code if user else None,
+        location=location,
+    )
+
+
+async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A text message or a command."""
+    text = update.effective_message.text or ""
+    kind = "command" if text.startswith("/") else "text"
+    await deliver(context, await context.application.bot_data["assistant"].handle(_incoming(update, kind, text)))
+
+
+def on_kind(kind: str):
+    async def handler(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A voice note, photo, sticker, location...: a clear reply, never silence."""
+        await deliver(context, await context.application.bot_data["assistant"].handle(_incoming(update, kind)))
+
+    return handler
+
+
+async def on_edited(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """An edited message: say that only new messages are answered."""
+    await deliver(context, await context.application.bot_data["assistant"].handle(_incoming(update, "edited")))
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A pressed inline button."""
+    query = update.callback_query
+    await query.answer()
+    data = query.data or ""
+    replies = await context.application.bot_data["assistant"].press(_incoming(update, "button", data))
+    if query.message is not None:
+        try:  # take the keyboard away so an old question cannot be answered twice
+            await query.edit_message_reply_markup(None)
+        except Exception:  # noqa: BLE001 - the message may be too old to edit; the reply still goes out
+            logger.info("could not remove an old keyboard")
+    await deliver(context, replies)
+
+
+async def on_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Any other update with a chat (polls, dice, games...): the generic reply."""
+    if update.effective_chat and update.effective_user and update.effective_message:
+        await deliver(context, await context.application.bot_data["assistant"].handle(_incoming(update, "other")))
+
+
+async def retry_pending(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Job: answer messages that were kept while Rasa was down."""
+    await deliver(context, await context.application.bot_data["assistant"].retry_pending())
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log without message text; tell the person something went wrong, in their phone's language."""
+    logger.error("error while handling an update: %s", type(context.error).__name__, exc_info=context.error)
+    if isinstance(update, Update) and update.effective_chat:
+        hint = (update.effective_user.language_code or "en").split("-")[0] if update.effective_user else "en"
+        lang = hint if hint in content.languages() else "en"
+        try:
+            await context.bot.send_message(update.effective_chat.id, translate(lang, ui.RASA_DOWN))
+        except Exception:  # noqa: BLE001 - nothing more we can do; it is logged above
+            logger.error("could not send the error reply")
+
+
+async def register_commands(application: Application) -> None:
+    """setMyCommands once per language, so each person sees the menu in their phone's language."""
+    for code in content.languages():
+        commands = [BotCommand(name, translate(code, ui.COMMANDS[name])) for name in COMMANDS]
+        await application.bot.set_my_commands(commands, language_code=None if code == "en" else code)
+
+
+def build_application(
+    token: str,
+    assistant: Assistant,
+    base_url: str = "https://api.telegram.org/bot",
+    chat_interval: float = 1.0,
+    retry_interval: float = 10.0,
+    max_retries: int = 3,
+) -> Application:
+    application = (
+        Application.builder()
+        .token(token)
+        .base_url(base_url)
+        .base_file_url(base_url.replace("/bot", "/file/bot"))
+        .rate_limiter(AIORateLimiter(max_retries=max_retries))
+        .post_init(register_commands)
+        .build()
+    )
+    application.bot_data["assistant"] = assistant
+    application.bot_data["pacer"] = ChatPacer(chat_interval)
+    application.add_handler(MessageHandler(filters.UpdateType.EDITED, on_edited))
+    application.add_handler(MessageHandler(filters.TEXT, on_text))
+    for kind, kind_filter in MEDIA_KINDS.items():
+        application.add_handler(MessageHandler(kind_filter, on_kind(kind)))
+    application.add_handler(CallbackQueryHandler(on_button))
+    application.add_handler(MessageHandler(filters.ALL, on_other))
+    application.add_error_handler(on_error)
+    application.job_queue.run_repeating(retry_pending, interval=retry_interval, first=retry_interval)
+    return application
+
+
+def run(settings, stack) -> None:
+    """Run the bot until Ctrl-C: long polling, or a webhook when TELEGRAM_WEBHOOK_URL is set."""
+    from bot.assistant import Settings as AssistantSettings
+    from bot.db import make_engine, migrate, session_factory
+    from bot.rasa_client import RasaClient
+
+    migrate(settings.database_url)
+    assistant = Assistant(
+        session_factory(make_engine(settings.database_url)),
+        RasaClient(stack.rasa_url, stack.token),
+        AssistantSettings(
+            pseudonym_key=settings.pseudonym_key,
+            retention_days=settings.retention_days,
+            tracker_db_url=f"sqlite:///{stack.tracker_db}",
+        ),
+    )
+    application = build_application(
+        settings.telegram_bot_token, assistant, base_url=settings.telegram_api_base_url,
+        chat_interval=settings.telegram_chat_interval, retry_interval=settings.retry_interval,
+    )
+    if settings.telegram_webhook_url:
+        application.run_webhook(
+            listen="0.0.0.0", port=settings.telegram_webhook_port, url_path="telegram",
+            secret_token=settings.telegram_webhook_secret, webhook_url=settings.telegram_webhook_url,
+            allowed_updates=Update.ALL_TYPES,
+        )
+    else:
+        application.run_polling(allowed_updates=Update.ALL_TYPES)
