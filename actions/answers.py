@@ -1,7 +1,7 @@
 """Answers to navigation questions, right for the person's country."""
 from __future__ import annotations
 
-from typing import List, Text
+from typing import List
 
 from rasa_sdk.events import EventType, SlotSet
 
@@ -13,7 +13,7 @@ from bot import content
 class ActionAnswerTopic(LocalizedAction):
     """Answer the topic of the latest intent; ask for the country first if it is not known yet."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_answer_topic"
 
     def respond(self, turn: Turn) -> List[EventType]:
@@ -30,7 +30,7 @@ class ActionAnswerTopic(LocalizedAction):
 class ActionSetCountry(LocalizedAction):
     """Remember the person's country; then answer the question that was waiting for it."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_set_country"
 
     def respond(self, turn: Turn) -> List[EventType]:

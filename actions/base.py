@@ -6,15 +6,15 @@ from __future__ import annotations
 
 import abc
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import messages
 from bot import content, language
 from bot.i18n import translate
-from actions import messages
 
 SLOT_LANGUAGE = "language"
 SLOT_LANGUAGE_CHOSEN = "language_chosen"
@@ -31,11 +31,11 @@ class Turn:
     tracker: Tracker
     dispatcher: CollectingDispatcher
     lang: str
-    country: Optional[str]
+    country: str | None
     events: List[EventType] = field(default_factory=list)
 
     @classmethod
-    def from_tracker(cls, tracker: Tracker, dispatcher: CollectingDispatcher) -> "Turn":
+    def from_tracker(cls, tracker: Tracker, dispatcher: CollectingDispatcher) -> Turn:
         metadata: Dict[str, Any] = tracker.latest_message.get("metadata") or {}
         text = tracker.latest_message.get("text") or ""
         events: List[EventType] = []
@@ -60,35 +60,35 @@ class Turn:
             events.append(SlotSet(SLOT_COUNTRY, country))
         return cls(tracker=tracker, dispatcher=dispatcher, lang=lang, country=country, events=events)
 
-    def t(self, message: Text, **values: Any) -> Text:
+    def t(self, message: str, **values: Any) -> str:
         return translate(self.lang, message, values)
 
-    def say(self, message: Text, buttons: Optional[List[Dict[Text, Text]]] = None, **values: Any) -> None:
+    def say(self, message: str, buttons: List[Dict[str, str]] | None = None, **values: Any) -> None:
         """Send one translated message, with optional buttons."""
         self.dispatcher.utter_message(
             text=self.t(message, **values),
             buttons=buttons or [],
         )
 
-    def yes_no_buttons(self) -> List[Dict[Text, Text]]:
+    def yes_no_buttons(self) -> List[Dict[str, str]]:
         return [
             {"title": self.t(messages.YES), "payload": "/affirm"},
             {"title": self.t(messages.NO), "payload": "/deny"},
         ]
 
-    def country_buttons(self) -> List[Dict[Text, Text]]:
+    def country_buttons(self) -> List[Dict[str, str]]:
         return [
             {"title": self.t(messages.COUNTRY_NAME_DK), "payload": '/inform_country{"country":"DK"}'},
             {"title": self.t(messages.COUNTRY_NAME_DE), "payload": '/inform_country{"country":"DE"}'},
         ]
 
-    def language_buttons(self) -> List[Dict[Text, Text]]:
+    def language_buttons(self) -> List[Dict[str, str]]:
         return [
             {"title": lang.name, "payload": f'/choose_language{{"language":"{code}"}}'}
             for code, lang in content.languages().items()
         ]
 
-    def country_name(self, country: str) -> Text:
+    def country_name(self, country: str) -> str:
         return self.t(messages.COUNTRY_NAME_DK if country == "DK" else messages.COUNTRY_NAME_DE)
 
     def answer_topic(self, topic: str) -> bool:
@@ -109,7 +109,7 @@ class LocalizedAction(Action, abc.ABC):
     understood: bool = True
 
     @abc.abstractmethod
-    def name(self) -> Text:
+    def name(self) -> str:
         """Abstract: rasa-sdk does not register abstract actions."""
 
     @abc.abstractmethod
@@ -117,7 +117,7 @@ class LocalizedAction(Action, abc.ABC):
         """Send the reply and return extra events."""
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
         turn = Turn.from_tracker(tracker, dispatcher)
         extra = self.respond(turn)
@@ -129,7 +129,7 @@ class LocalizedAction(Action, abc.ABC):
 class StaticReply(LocalizedAction, abc.ABC):
     """A one-message reply that does not depend on the country."""
 
-    message: Text = ""
+    message: str = ""
 
     def respond(self, turn: Turn) -> List[EventType]:
         turn.say(self.message)

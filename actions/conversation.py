@@ -1,7 +1,7 @@
 """Small talk, language choice, yes/no, privacy and the fallback for messages not understood."""
 from __future__ import annotations
 
-from typing import List, Text
+from typing import List
 
 from rasa_sdk.events import EventType, SlotSet
 
@@ -22,7 +22,7 @@ OFFER_DELETE = "delete"
 
 
 class ActionGreet(LocalizedAction):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_greet"
 
     def respond(self, turn: Turn) -> List[EventType]:
@@ -35,35 +35,35 @@ class ActionGreet(LocalizedAction):
 class ActionGoodbye(StaticReply):
     message = messages.GOODBYE
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_goodbye"
 
 
 class ActionThank(StaticReply):
     message = messages.THANK
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_thank"
 
 
 class ActionBotChallenge(StaticReply):
     message = messages.BOT_CHALLENGE
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_bot_challenge"
 
 
 class ActionOutOfScope(StaticReply):
     message = messages.OUT_OF_SCOPE
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_out_of_scope"
 
 
 class ActionChooseLanguage(LocalizedAction):
     """Switch language: from a picker button, or from a message that names a language."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_choose_language"
 
     def respond(self, turn: Turn) -> List[EventType]:
@@ -82,12 +82,12 @@ class ActionChooseLanguage(LocalizedAction):
 class ActionChangeLanguage(ActionChooseLanguage):
     """'Can you speak Arabic?' switches at once; 'another language please' shows the picker."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_change_language"
 
 
 class ActionDeleteMyData(LocalizedAction):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_delete_my_data"
 
     def respond(self, turn: Turn) -> List[EventType]:
@@ -98,7 +98,7 @@ class ActionDeleteMyData(LocalizedAction):
 class ActionAnswerOffer(LocalizedAction):
     """Yes/no answers the last offer (a mentor, deleting data); without one, a short acknowledgement."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_answer_offer"
 
     def respond(self, turn: Turn) -> List[EventType]:
@@ -125,7 +125,7 @@ class ActionDefaultFallback(LocalizedAction):
 
     understood = False
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_default_fallback"
 
     def respond(self, turn: Turn) -> List[EventType]:

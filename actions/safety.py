@@ -1,7 +1,7 @@
 """Emergency, crisis and distress: answered at once, whatever the dialogue state, numbers first."""
 from __future__ import annotations
 
-from typing import List, Text
+from typing import List
 
 from rasa_sdk.events import EventType, SlotSet
 
@@ -15,7 +15,7 @@ OFFER_MENTOR = "mentor"
 class ActionEmergency(LocalizedAction):
     """112 first. Never waits for the country: 112 works in both."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_emergency"
 
     def respond(self, turn: Turn) -> List[EventType]:
@@ -27,7 +27,7 @@ class ActionEmergency(LocalizedAction):
 class ActionCrisis(LocalizedAction):
     """Crisis and suicide-prevention numbers of the person's country first, then a person."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_crisis"
 
     def respond(self, turn: Turn) -> List[EventType]:
@@ -44,7 +44,7 @@ class ActionCrisis(LocalizedAction):
 class ActionEmotionalDistress(LocalizedAction):
     """Acknowledge, then offer a peer mentor; the person decides (yes/no)."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_emotional_distress"
 
     def respond(self, turn: Turn) -> List[EventType]:
@@ -55,7 +55,7 @@ class ActionEmotionalDistress(LocalizedAction):
 class ActionRequestMentor(LocalizedAction):
     """The person wants a human. The hand-off itself is done by the front end (bot.handoff)."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_request_mentor"
 
     def respond(self, turn: Turn) -> List[EventType]:

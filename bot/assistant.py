@@ -6,11 +6,10 @@ pending) before it is processed, so if Rasa is down the person hears so and the 
 """
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import re
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Sequence, Tuple
 
 from sqlalchemy import delete, func, select, text
 from sqlalchemy.exc import OperationalError
@@ -40,8 +39,8 @@ class Incoming:
     chat_id: int
     kind: str  # text, command, voice, audio, photo, video, sticker, document, location, contact, edited, other
     text: str = ""
-    language_hint: Optional[str] = None
-    location: Optional[Tuple[float, float]] = None
+    language_hint: str | None = None
+    location: Tuple[float, float] | None = None
 
 
 @dataclass
@@ -56,7 +55,7 @@ class Outgoing:
 class Settings:
     pseudonym_key: str
     retention_days: int = 90
-    tracker_db_url: Optional[str] = None
+    tracker_db_url: str | None = None
 
 
 class Assistant:
@@ -78,7 +77,7 @@ class Assistant:
         return person
 
     @staticmethod
-    def _lang(person: Person, text: str = "", hint: Optional[str] = None) -> str:
+    def _lang(person: Person, text: str = "", hint: str | None = None) -> str:
         return language.resolve(
             text=text if not text.startswith("/") else "",
             chosen=person.language if person.language_chosen else None,
@@ -117,7 +116,7 @@ class Assistant:
             days=self._settings.retention_days,
         )
 
-    def _metadata(self, person: Person, hint: Optional[str]) -> Dict[str, Any]:
+    def _metadata(self, person: Person, hint: str | None) -> Dict[str, Any]:
         metadata: Dict[str, Any] = {}
         if person.language_chosen and person.language:
             metadata["language"] = person.language
@@ -148,7 +147,7 @@ class Assistant:
             out.append(Outgoing(person.chat_id, reply.text, buttons, content.languages()[lang].rtl))
         return out
 
-    async def _to_rasa(self, session: Session, person: Person, text: str, hint: Optional[str]) -> List[Outgoing]:
+    async def _to_rasa(self, session: Session, person: Person, text: str, hint: str | None) -> List[Outgoing]:
         """Send one message to Rasa, then learn the language/country the actions settled on."""
         replies = await self._rasa.send(person.pseudonym, text, self._metadata(person, hint))
         try:
@@ -356,7 +355,7 @@ class Assistant:
         return out
 
 
-def country_of_location(latitude: float, longitude: float) -> Optional[str]:
+def country_of_location(latitude: float, longitude: float) -> str | None:
     """DK or DE from a shared location (rough boxes; the border strip is decided by latitude)."""
     in_dk = 54.55 <= latitude <= 57.8 and 8.0 <= longitude <= 15.3
     in_de = 47.2 <= latitude <= 55.1 and 5.8 <= longitude <= 15.1

@@ -35,7 +35,7 @@ class Settings:
     content_dir: Path = field(default=ROOT / "content")
 
     @classmethod
-    def from_env(cls) -> "Settings":
+    def from_env(cls) -> Settings:
         """Settings from the environment, after loading .env (never overriding real environment variables)."""
         from dotenv import load_dotenv
 

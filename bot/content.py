@@ -6,9 +6,9 @@ The English texts are msgids of the gettext catalogs; `extract_content` lets Bab
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Mapping, Optional, Tuple
+from typing import Any, Dict, Iterator, List, Mapping, Tuple
 
 import yaml
 
@@ -39,7 +39,7 @@ def _load(name: str, content_dir: Path = CONTENT_DIR) -> Any:
         return yaml.safe_load(handle)
 
 
-@lru_cache(maxsize=None)
+@cache
 def languages() -> Dict[str, Language]:
     """Supported languages in picker order."""
     return {
@@ -54,7 +54,7 @@ def languages() -> Dict[str, Language]:
     }
 
 
-@lru_cache(maxsize=None)
+@cache
 def countries() -> Dict[str, Dict[str, Any]]:
     return _load("countries.yml")
 
@@ -64,7 +64,7 @@ def numbers(country: str) -> Mapping[str, str]:
     return countries()[country]["numbers"]
 
 
-@lru_cache(maxsize=None)
+@cache
 def topics() -> Dict[str, Dict[str, Answer]]:
     result: Dict[str, Dict[str, Answer]] = {}
     for topic, per_country in _load("topics.yml").items():
@@ -81,11 +81,11 @@ def topics() -> Dict[str, Dict[str, Answer]]:
     return result
 
 
-def answer(topic: str, country: str) -> Optional[Answer]:
+def answer(topic: str, country: str) -> Answer | None:
     return topics().get(topic, {}).get(country)
 
 
-def country_in_text(text: str) -> Optional[str]:
+def country_in_text(text: str) -> str | None:
     """The country a message names ("ich wohne in Deutschland" -> DE), if exactly one."""
     folded = text.casefold()
     found = {
@@ -94,7 +94,7 @@ def country_in_text(text: str) -> Optional[str]:
     return found.pop() if len(found) == 1 else None
 
 
-def language_in_text(text: str) -> Optional[str]:
+def language_in_text(text: str) -> str | None:
     """The language a message asks for ("بالعربي" -> ar), if exactly one is named."""
     folded = text.casefold()
     found = {code for code, lang in languages().items() if any(n in folded for n in lang.names)}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import unicodedata
 from functools import lru_cache
-from typing import Dict, Optional
+from typing import Dict
 
 from bot.content import languages
 
@@ -32,14 +32,14 @@ def _label_to_code() -> Dict[str, str]:
     return {label: lang.code for lang in languages().values() for label in lang.detector_labels}
 
 
-def _script_language(text: str) -> Optional[str]:
+def _script_language(text: str) -> str | None:
     """Scripts only one supported language uses: Ge'ez is Tigrinya here."""
     if any("\u1200" <= ch <= "\u139f" or "\u2d80" <= ch <= "\u2ddf" for ch in text):
         return "ti"
     return None
 
 
-def _letter_language(text: str) -> Optional[str]:
+def _letter_language(text: str) -> str | None:
     """For short messages: letters only one of our languages uses (і/ї/є/ґ Ukrainian, ы/э/ъ/ё Russian)."""
     folded = text.casefold()
     if any(ch in "іїєґ" for ch in folded):
@@ -49,7 +49,7 @@ def _letter_language(text: str) -> Optional[str]:
     return None
 
 
-def detect(text: str) -> Optional[str]:
+def detect(text: str) -> str | None:
     """The supported language `text` is confidently written in, or None if unsure."""
     text = unicodedata.normalize("NFKC", text or "")
     letters = sum(ch.isalpha() for ch in text)
@@ -80,9 +80,9 @@ def detect(text: str) -> Optional[str]:
 
 def resolve(
     text: str,
-    chosen: Optional[str] = None,
-    current: Optional[str] = None,
-    hint: Optional[str] = None,
+    chosen: str | None = None,
+    current: str | None = None,
+    hint: str | None = None,
     default: str = "en",
 ) -> str:
     """The language to answer in, in order: explicit choice, confident detection, current, hint, default."""

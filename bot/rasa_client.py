@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List
 
 import httpx
 
@@ -26,7 +26,7 @@ class RasaClient:
     async def close(self) -> None:
         await self._http.aclose()
 
-    async def send(self, sender: str, text: str, metadata: Optional[Dict[str, Any]] = None) -> List[RasaReply]:
+    async def send(self, sender: str, text: str, metadata: Dict[str, Any] | None = None) -> List[RasaReply]:
         """One message through the REST channel; the assistant's replies in order."""
         try:
             response = await self._http.post(

@@ -10,11 +10,10 @@ import os
 import secrets
 import signal
 import subprocess
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, List
 
 import httpx
 
@@ -102,7 +101,7 @@ class Stack:
             if pending:
                 time.sleep(0.5)
 
-    def start(self) -> "Stack":
+    def start(self) -> Stack:
         self.start_actions()
         self.start_rasa()
         self.wait_ready()
@@ -120,7 +119,7 @@ class Stack:
         self.processes.clear()
 
 
-def run(settings: Optional[Settings] = None) -> int:
+def run(settings: Settings | None = None) -> int:
     """Run the product until Ctrl-C."""
     settings = settings or Settings.from_env()
     stack = Stack(settings, token=settings.rasa_token or secrets.token_urlsafe(24))

@@ -12,7 +12,7 @@ import json
 import logging
 import re
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Pattern, Text
+from typing import Any, Dict, List, Pattern
 
 import yaml
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -41,10 +41,10 @@ class CrisisPatterns:
         ]
 
     @classmethod
-    def from_file(cls, path: Path) -> "CrisisPatterns":
+    def from_file(cls, path: Path) -> CrisisPatterns:
         return cls(yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {})
 
-    def match(self, text: str) -> Optional[str]:
+    def match(self, text: str) -> str | None:
         folded = normalise(text or "")
         for lang, pattern in self._compiled:
             if pattern.search(folded):
@@ -57,17 +57,17 @@ class CrisisKeywordSafetyNet(GraphComponent):
     """Runs after the intent classifier and before FallbackClassifier."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> Dict[str, Any]:
         return {"patterns_file": "content/crisis_keywords.yml", "confidence": 0.99}
 
-    def __init__(self, config, model_storage: ModelStorage, resource: Resource, patterns: Optional[CrisisPatterns] = None):
+    def __init__(self, config, model_storage: ModelStorage, resource: Resource, patterns: CrisisPatterns | None = None):
         self._config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
         self._resource = resource
         self._patterns = patterns or CrisisPatterns({})
 
     @classmethod
-    def create(cls, config, model_storage, resource, execution_context: ExecutionContext) -> "CrisisKeywordSafetyNet":
+    def create(cls, config, model_storage, resource, execution_context: ExecutionContext) -> CrisisKeywordSafetyNet:
         return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
@@ -77,7 +77,7 @@ class CrisisKeywordSafetyNet(GraphComponent):
         return self._resource
 
     @classmethod
-    def load(cls, config, model_storage, resource, execution_context, **kwargs: Any) -> "CrisisKeywordSafetyNet":
+    def load(cls, config, model_storage, resource, execution_context, **kwargs: Any) -> CrisisKeywordSafetyNet:
         try:
             with model_storage.read_from(resource) as directory:
                 patterns = CrisisPatterns(json.loads((directory / PATTERNS_FILE).read_text("utf-8")))

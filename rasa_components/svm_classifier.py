@@ -8,11 +8,11 @@ confidences, so gibberish falls back instead of being forced into an intent.
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List
 
 import numpy as np
 import scipy.sparse
-from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.graph import GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
@@ -33,15 +33,15 @@ class CalibratedSVMIntentClassifier(IntentClassifier, GraphComponent):
     """LinearSVC on [sparse sentence features, dense_weight * dense sentence features]."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> Dict[str, Any]:
         return {"C": 1.0, "dense_weight": 1.5, "calibration_folds": 3, "ranking_length": 10, "random_state": 42}
 
     def __init__(
         self,
-        config: Dict[Text, Any],
+        config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
-        classifier: Optional[CalibratedClassifierCV] = None,
+        classifier: CalibratedClassifierCV | None = None,
     ) -> None:
         self._config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
@@ -49,7 +49,7 @@ class CalibratedSVMIntentClassifier(IntentClassifier, GraphComponent):
         self._classifier = classifier
 
     @classmethod
-    def create(cls, config, model_storage, resource, execution_context) -> "CalibratedSVMIntentClassifier":
+    def create(cls, config, model_storage, resource, execution_context) -> CalibratedSVMIntentClassifier:
         return cls(config, model_storage, resource)
 
     def _features(self, messages: List[Message]) -> scipy.sparse.csr_matrix:
@@ -100,7 +100,7 @@ class CalibratedSVMIntentClassifier(IntentClassifier, GraphComponent):
             sio.dump(self._classifier, directory / MODEL_FILE)
 
     @classmethod
-    def load(cls, config, model_storage, resource, execution_context, **kwargs: Any) -> "CalibratedSVMIntentClassifier":
+    def load(cls, config, model_storage, resource, execution_context, **kwargs: Any) -> CalibratedSVMIntentClassifier:
         import skops.io as sio
 
         try:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List
 
 import numpy as np
 import scipy.sparse
@@ -35,7 +35,7 @@ class TfidfNgramFeaturizer(SparseFeaturizer, GraphComponent):
     """Fits char and word tf-idf vocabularies on the training texts; adds one sparse sentence vector per message."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> Dict[str, Any]:
         return {
             **SparseFeaturizer.get_default_config(),
             "char_ngram_range": [2, 5],
@@ -45,11 +45,11 @@ class TfidfNgramFeaturizer(SparseFeaturizer, GraphComponent):
 
     def __init__(
         self,
-        config: Dict[Text, Any],
+        config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-        vectorizers: Optional[Dict[str, TfidfVectorizer]] = None,
+        vectorizers: Dict[str, TfidfVectorizer] | None = None,
     ) -> None:
         super().__init__(execution_context.node_name, config)
         self._model_storage = model_storage
@@ -57,11 +57,11 @@ class TfidfNgramFeaturizer(SparseFeaturizer, GraphComponent):
         self._vectorizers = vectorizers or {}
 
     @classmethod
-    def create(cls, config, model_storage, resource, execution_context) -> "TfidfNgramFeaturizer":
+    def create(cls, config, model_storage, resource, execution_context) -> TfidfNgramFeaturizer:
         return cls(config, model_storage, resource, execution_context)
 
     @classmethod
-    def validate_config(cls, config: Dict[Text, Any]) -> None:
+    def validate_config(cls, config: Dict[str, Any]) -> None:
         pass
 
     def _new_vectorizers(self) -> Dict[str, TfidfVectorizer]:
@@ -112,7 +112,7 @@ class TfidfNgramFeaturizer(SparseFeaturizer, GraphComponent):
                 np.save(directory / f"{name}.idf.npy", vectorizer.idf_)
 
     @classmethod
-    def load(cls, config, model_storage, resource, execution_context, **kwargs: Any) -> "TfidfNgramFeaturizer":
+    def load(cls, config, model_storage, resource, execution_context, **kwargs: Any) -> TfidfNgramFeaturizer:
         component = cls(config, model_storage, resource, execution_context)
         vectorizers = component._new_vectorizers()
         try:

@@ -3,11 +3,15 @@ from __future__ import annotations
 
 import socket
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 import pytest
 import yaml
 from rasa_sdk.executor import CollectingDispatcher
+
+if TYPE_CHECKING:
+    from bot.runner import Stack
+    from tests.auxil.fake_bot_api import FakeBotApi
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,7 +33,7 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def stack(tmp_path_factory) -> Iterator["Stack"]:
+def stack(tmp_path_factory) -> Iterator[Stack]:
     """The trained model served by `rasa run --enable-api` plus the action server, on free local ports."""
     from bot.config import Settings
     from bot.runner import Stack
@@ -49,7 +53,7 @@ def stack(tmp_path_factory) -> Iterator["Stack"]:
 
 
 @pytest.fixture(scope="session")
-def fake_api() -> Iterator["FakeBotApi"]:
+def fake_api() -> Iterator[FakeBotApi]:
     from tests.auxil.fake_bot_api import FakeBotApi
 
     api = FakeBotApi().start()
@@ -102,7 +106,8 @@ class RunningBot:
 @pytest.fixture(scope="session")
 def telegram_bot(stack, fake_api, tmp_path_factory) -> Iterator[RunningBot]:
     """Bot + Rasa + actions, talking to the fake Bot API over HTTP; a fresh SQLite database."""
-    from bot.assistant import Assistant, Settings as AssistantSettings
+    from bot.assistant import Assistant
+    from bot.assistant import Settings as AssistantSettings
     from bot.db import make_engine, migrate, session_factory
     from bot.rasa_client import RasaClient
     from bot.telegram.app import build_application

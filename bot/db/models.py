@@ -2,9 +2,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Optional
 
-from sqlalchemy import BigInteger, DateTime, ForeignKey, Integer, MetaData, String, Text, UniqueConstraint, func
+from sqlalchemy import (
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 NAMING_CONVENTION = {
@@ -33,13 +42,13 @@ class Person(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     pseudonym: Mapped[str] = mapped_column(String(64), unique=True)
     chat_id: Mapped[int] = mapped_column(BigInteger)
-    language: Mapped[Optional[str]] = mapped_column(String(8))
+    language: Mapped[str | None] = mapped_column(String(8))
     language_chosen: Mapped[bool] = mapped_column(default=False)
-    country: Mapped[Optional[str]] = mapped_column(String(2))
-    consent_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime(timezone=True))
+    country: Mapped[str | None] = mapped_column(String(2))
+    consent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, server_default=func.now())
 
-    messages: Mapped[list["Inbound"]] = relationship(back_populates="person", cascade="all, delete-orphan")
+    messages: Mapped[list[Inbound]] = relationship(back_populates="person", cascade="all, delete-orphan")
 
 
 class Inbound(Base):
@@ -53,7 +62,7 @@ class Inbound(Base):
     update_id: Mapped[int] = mapped_column(BigInteger)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(16))
-    text: Mapped[Optional[str]] = mapped_column(Text)
+    text: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, server_default=func.now())

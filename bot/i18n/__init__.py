@@ -5,7 +5,7 @@ Every user-visible string goes through `translate`. A string missing in a catalo
 """
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -20,7 +20,7 @@ def _(message: str) -> str:
     return message
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalog(lang: str) -> NullTranslations:
     """The compiled catalog of a language (English needs none: its msgids are the text)."""
     if lang == "en":

@@ -10,7 +10,7 @@ import asyncio
 import logging
 import os
 import time
-from typing import Dict, List, Optional
+from typing import Dict, List
 
 from telegram import BotCommand, Update
 from telegram.ext import (

@@ -1,6 +1,7 @@
 """Language choice, yes/no after an offer, and the two-step fallback."""
 from __future__ import annotations
 
+from actions import messages
 from actions.conversation import (
     ActionAnswerOffer,
     ActionChangeLanguage,
@@ -10,7 +11,6 @@ from actions.conversation import (
 )
 from bot import content
 from bot.i18n import translate
-from actions import messages
 from tests.auxil.trackers import make_tracker, slot_events
 
 

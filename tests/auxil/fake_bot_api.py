@@ -13,7 +13,7 @@ import socket
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List
 
 import uvicorn
 from starlette.applications import Starlette
@@ -59,7 +59,7 @@ class FakeBotApi:
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     # --- what users do -----------------------------------------------------------------------------------
-    def _user(self, user_id: int, language_code: Optional[str]) -> Dict[str, Any]:
+    def _user(self, user_id: int, language_code: str | None) -> Dict[str, Any]:
         user = {"id": user_id, "is_bot": False, "first_name": f"User{user_id}"}
         if language_code:
             user["language_code"] = language_code
@@ -71,21 +71,21 @@ class FakeBotApi:
             self.updates.append({"update_id": update_id, **update})
         return update_id
 
-    def message(self, user_id: int, language_code: Optional[str] = None, **content: Any) -> Dict[str, Any]:
+    def message(self, user_id: int, language_code: str | None = None, **content: Any) -> Dict[str, Any]:
         return {
             "message_id": next(self._message_ids), "date": int(time.time()),
             "chat": {"id": user_id, "type": "private"}, "from": self._user(user_id, language_code), **content,
         }
 
-    def send_text(self, user_id: int, text: str, language_code: Optional[str] = None) -> int:
+    def send_text(self, user_id: int, text: str, language_code: str | None = None) -> int:
         entities = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}] if text.startswith("/") else []
         extra = {"entities": entities} if entities else {}
         return self.send_update({"message": self.message(user_id, language_code, text=text, **extra)})
 
-    def send(self, user_id: int, language_code: Optional[str] = None, **content: Any) -> int:
+    def send(self, user_id: int, language_code: str | None = None, **content: Any) -> int:
         return self.send_update({"message": self.message(user_id, language_code, **content)})
 
-    def press(self, user_id: int, data: str, language_code: Optional[str] = None) -> int:
+    def press(self, user_id: int, data: str, language_code: str | None = None) -> int:
         return self.send_update({"callback_query": {
             "id": str(next(self._ids)), "from": self._user(user_id, language_code), "chat_instance": "1",
             "data": data, "message": self.message(4242, text="(keyboard)") | {"chat": {"id": user_id, "type": "private"}},
@@ -154,7 +154,7 @@ class FakeBotApi:
             await asyncio.sleep(0.05)
 
     # --- lifecycle ----------------------------------------------------------------------------------------------
-    def start(self) -> "FakeBotApi":
+    def start(self) -> FakeBotApi:
         if not self.port:
             with socket.socket() as sock:
                 sock.bind(("127.0.0.1", 0))

@@ -1,7 +1,7 @@
 """Build rasa-sdk trackers the way the Rasa server sends them to the action server."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List
 
 from rasa_sdk import Tracker
 
@@ -9,9 +9,9 @@ from rasa_sdk import Tracker
 def make_tracker(
     text: str = "",
     intent: str = "greet",
-    slots: Optional[Dict[str, Any]] = None,
-    entities: Optional[List[Dict[str, Any]]] = None,
-    metadata: Optional[Dict[str, Any]] = None,
+    slots: Dict[str, Any] | None = None,
+    entities: List[Dict[str, Any]] | None = None,
+    metadata: Dict[str, Any] | None = None,
     sender_id: str = "test-user",
 ) -> Tracker:
     latest = {

@@ -6,9 +6,9 @@ import uuid
 import httpx
 import pytest
 
+from actions import messages
 from bot import content
 from bot.i18n import translate
-from actions import messages
 
 pytestmark = pytest.mark.e2e
 

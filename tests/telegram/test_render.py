@@ -1,0 +1,52 @@
+"""Splitting long replies under Telegram's limit without breaking words or links; keyboards."""
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.assistant import country_of_location
+from bot.telegram.render import RLM, keyboard, parts, split_text
+
+words = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Zs", "Cc")), min_size=1, max_size=30)
+texts = st.lists(
+    st.one_of(words, st.just("https://www.sundhed.dk/borger/patienthaandbogen/"), st.just("\n"), st.just("\n\n")),
+    max_size=400,
+).map(lambda tokens: " ".join(tokens))
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts, st.integers(min_value=60, max_value=500))  # longer than any single word or link
+def test_split_keeps_every_word_and_link_within_the_limit(text, limit):
+    chunks = split_text(text, limit)
+    assert all(0 < len(chunk) <= limit for chunk in chunks)
+    assert " ".join(chunks).split() == text.split()  # nothing lost, no word or link cut
+
+
+def test_short_text_is_one_message_and_rtl_gets_a_mark():
+    assert parts("مرحبا", rtl=True) == [RLM + "مرحبا"]
+    assert parts("hello", rtl=False) == ["hello"]
+
+
+def test_real_answer_longer_than_telegram_limit_is_split_at_lines():
+    text = "\n".join(f"• line {i} https://example.org/{i}" for i in range(400))
+    chunks = split_text(text, 4096)
+    assert len(chunks) > 1 and all(len(c) <= 4096 for c in chunks)
+    assert all(c.startswith("• line") for c in chunks)
+
+
+def test_keyboard_rows_and_callback_data():
+    markup = keyboard([("Dansk", "l:da"), ("Deutsch", "l:de"), ("العربية", "l:ar")])
+    assert [[b.callback_data for b in row] for row in markup.inline_keyboard] == [["l:da", "l:de"], ["l:ar"]]
+    long = keyboard([("Municipality / letters / benefits", "t:social_services")])
+    assert len(long.inline_keyboard[0]) == 1
+    assert keyboard([]) is None
+
+
+def test_country_of_location():
+    assert country_of_location(55.68, 12.57) == "DK"  # Copenhagen
+    assert country_of_location(56.16, 10.20) == "DK"  # Aarhus
+    assert country_of_location(53.55, 9.99) == "DE"  # Hamburg
+    assert country_of_location(48.14, 11.58) == "DE"  # Munich
+    assert country_of_location(54.78, 9.44) == "DE"  # Flensburg
+    assert country_of_location(55.0, 9.2) == "DK"  # Southern Jutland
+    assert country_of_location(59.33, 18.07) is None  # Stockholm

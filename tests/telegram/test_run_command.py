@@ -1,0 +1,74 @@
+"""`python -m bot run` (what `make run` calls) starts the whole product against a Bot API server and stops
+cleanly on Ctrl-C."""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from bot import messages as ui
+
+pytestmark = pytest.mark.e2e
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def listening(port: int) -> bool:
+    try:
+        httpx.get(f"http://127.0.0.1:{port}/", timeout=1)
+        return True
+    except httpx.HTTPError:
+        return False
+
+
+def test_run_command_serves_telegram_and_stops_on_ctrl_c(fake_api, tmp_path):
+    rasa_port, action_port = free_port(), free_port()
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": "999:RUN-COMMAND-TEST",
+        "TELEGRAM_API_BASE_URL": fake_api.base_url,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'product.db'}",
+        "RASA_PORT": str(rasa_port),
+        "ACTION_PORT": str(action_port),
+        "TELEGRAM_CHAT_INTERVAL": "0.05",
+        "PYTHONPATH": str(ROOT),
+    }
+    log = tmp_path / "run.log"
+    with open(log, "wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot", "run"], cwd=ROOT, env=env,
+            stdout=output, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+    try:
+        deadline = time.monotonic() + 240
+        while not any(c.params.get("language_code") == "ti" for c in fake_api.calls("setMyCommands")):
+            assert process.poll() is None, log.read_text(errors="replace")[-3000:]
+            assert time.monotonic() < deadline, "the product did not start"
+            time.sleep(0.5)
+        user = 777_001
+        fake_api.send_text(user, "/start", language_code="de")
+        reply = fake_api.wait_for(user, 1, timeout=60)[0]
+        assert reply.text.startswith("Willkommen")  # privacy notice in the phone's language
+        assert listening(rasa_port) and listening(action_port)
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            raise
+    assert process.returncode == 0
+    assert not listening(rasa_port) and not listening(action_port)
+    assert ui.PRIVACY_NOTICE  # the notice is a catalog string, checked for translation in tests/content
