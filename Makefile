@@ -4,7 +4,7 @@ APP := .venv-app/bin
 RASA := .venv-rasa/bin
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help setup train run test test-unit validate evaluate benchmark lint locales-extract locales-update locales-compile clean
+.PHONY: help setup train run test test-stories test-unit validate evaluate benchmark lint locales-extract locales-update locales-compile clean
 
 help: ## show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -21,8 +21,12 @@ run: train ## set up, train if needed, and run the whole product
 validate: setup ## rasa data validate (must be clean)
 	@RASA_TELEMETRY_ENABLED=false $(RASA)/rasa data validate --fail-on-warnings --quiet --data data/nlu data/rules data/stories
 
-test: train validate ## run all tests (unit, content, and end-to-end against a running Rasa)
+test: train validate test-stories ## run all tests (unit, content, conversations, end-to-end through Rasa and Telegram)
 	@$(APP)/python -m pytest
+
+test-stories: train ## Rasa test stories (tests/stories/): the dialogue predicts every action right
+	@RASA_TELEMETRY_ENABLED=false $(RASA)/rasa test core --stories tests/stories --model "$$(cat models/CURRENT)" \
+	  --fail-on-prediction-errors --out results --quiet
 
 test-unit: setup ## only the fast tests (no Rasa server)
 	@$(APP)/python -m pytest -m "not e2e"
