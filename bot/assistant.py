@@ -6,6 +6,7 @@ pending) before it is processed, so if Rasa is down the person hears so and the 
 """
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 from dataclasses import dataclass, field
@@ -172,6 +173,7 @@ class Assistant:
                 return []  # Telegram delivers at least once: this update was handled already
             person = self._person(session, incoming.user_id, incoming.chat_id)
             person.chat_id = incoming.chat_id
+            person.last_seen_at = utcnow()
             text = (incoming.text or "").strip()
             lang = self._lang(person, text, incoming.language_hint)
             if person.language is None:
@@ -286,6 +288,7 @@ class Assistant:
 
     async def _press(self, session: Session, incoming: Incoming) -> List[Outgoing]:
         person = self._person(session, incoming.user_id, incoming.chat_id)
+        person.last_seen_at = utcnow()
         lang = self._lang(person, "", incoming.language_hint)
         kind, _, value = incoming.text.partition(":")
         if kind == "c":
@@ -325,17 +328,35 @@ class Assistant:
         sender = person.pseudonym
         session.execute(delete(Inbound).where(Inbound.person_id == person.id))
         session.delete(person)
-        if self._settings.tracker_db_url:
-            from bot.db import make_engine
+        self._tracker_sql("DELETE FROM events WHERE sender_id = :sender", sender=sender)
 
-            engine = make_engine(self._settings.tracker_db_url)
-            try:
-                with engine.begin() as connection:
-                    connection.execute(text("DELETE FROM events WHERE sender_id = :sender"), {"sender": sender})
-            except OperationalError as error:  # no conversation stored yet: nothing to delete
-                logger.info("tracker store has no events table yet: %s", error.__class__.__name__)
-            finally:
-                engine.dispose()
+    def _tracker_sql(self, statement: str, **params: Any) -> None:
+        """Run a DELETE on Rasa's SQL tracker store (the `events` table Rasa creates)."""
+        if not self._settings.tracker_db_url:
+            return
+        from bot.db import make_engine
+
+        engine = make_engine(self._settings.tracker_db_url)
+        try:
+            with engine.begin() as connection:
+                connection.execute(text(statement), params)
+        except OperationalError as error:  # no conversation stored yet: nothing to delete
+            logger.info("tracker store has no events table yet: %s", error.__class__.__name__)
+        finally:
+            engine.dispose()
+
+    def purge_expired(self, now: dt.datetime | None = None) -> int:
+        """Retention: delete people not seen for `retention_days` (rows and conversation), and every tracker
+        event older than that. Returns how many people were deleted. Run hourly by the bot's job queue."""
+        cutoff = (now or utcnow()) - dt.timedelta(days=self._settings.retention_days)
+        with self._sessions.begin() as session:
+            expired = session.scalars(
+                select(Person).where(func.coalesce(Person.last_seen_at, Person.created_at) < cutoff)
+            ).all()
+            for person in expired:
+                self._erase(session, person)
+        self._tracker_sql("DELETE FROM events WHERE timestamp < :cutoff", cutoff=cutoff.timestamp())
+        return len(expired)
 
     async def retry_pending(self, limit: int = 50) -> List[Outgoing]:
         """Answer messages kept while Rasa was down, oldest first (called by a repeating job)."""

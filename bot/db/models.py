@@ -46,6 +46,7 @@ class Person(Base):
     language_chosen: Mapped[bool] = mapped_column(default=False)
     country: Mapped[str | None] = mapped_column(String(2))
     consent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    last_seen_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, server_default=func.now())
 
     messages: Mapped[list[Inbound]] = relationship(back_populates="person", cascade="all, delete-orphan")

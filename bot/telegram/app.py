@@ -131,6 +131,13 @@ async def retry_pending(context: ContextTypes.DEFAULT_TYPE) -> None:
     await deliver(context, await context.application.bot_data["assistant"].retry_pending())
 
 
+async def purge_expired(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Job: delete data older than the retention period."""
+    deleted = context.application.bot_data["assistant"].purge_expired()
+    if deleted:
+        logger.info("retention: deleted %s people", deleted)
+
+
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log without message text; tell the person something went wrong, in their phone's language."""
     logger.error("error while handling an update: %s", type(context.error).__name__, exc_info=context.error)
@@ -177,6 +184,7 @@ def build_application(
     application.add_handler(MessageHandler(filters.ALL, on_other))
     application.add_error_handler(on_error)
     application.job_queue.run_repeating(retry_pending, interval=retry_interval, first=retry_interval)
+    application.job_queue.run_repeating(purge_expired, interval=3600, first=60)
     return application
 
 
