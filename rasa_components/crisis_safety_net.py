@@ -86,10 +86,22 @@ class CrisisKeywordSafetyNet(GraphComponent):
             patterns = None
         return cls(config, model_storage, resource, patterns)
 
+    def _unfallback_safety(self, message: Message) -> None:
+        """nlu_fallback, but the best real intent is crisis/emergency: take that one."""
+        if (message.get(INTENT) or {}).get("name") != "nlu_fallback":
+            return
+        ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != "nlu_fallback"]
+        if ranking and ranking[0]["name"] in self.SAFETY_INTENTS and ranking[0]["confidence"] >= self._config["min_safety_confidence"]:
+            message.set(INTENT, ranking[0], add_to_output=True)
+            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             text = message.get(TEXT)
-            if not isinstance(text, str) or text.startswith("/") or not self._patterns.match(text):
+            if not isinstance(text, str) or text.startswith("/"):
+                continue
+            if not self._patterns.match(text):
+                self._unfallback_safety(message)
                 continue
             confidence = max(self._config["confidence"], (message.get(INTENT) or {}).get("confidence") or 0.0)
             top = {"name": CRISIS, "confidence": confidence}
