@@ -123,6 +123,11 @@ def run(settings: Settings | None = None) -> int:
     """Run the product until Ctrl-C."""
     settings = settings or Settings.from_env()
     stack = Stack(settings, token=settings.rasa_token or secrets.token_urlsafe(24))
+
+    def _terminate(signum, frame) -> None:  # SIGTERM (e.g. from a service manager) stops cleanly like Ctrl-C
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _terminate)
     print("Starting the Rasa server and the action server (about a minute)...", flush=True)
     try:
         stack.start()
