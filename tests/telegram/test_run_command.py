@@ -12,7 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from bot import content
 from bot import messages as ui
+from bot.i18n import translate
+from tests.telegram.test_bot_e2e import QUESTIONS, onboard, visible
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
@@ -33,7 +36,18 @@ def listening(port: int) -> bool:
         return False
 
 
-def test_run_command_serves_telegram_and_stops_on_ctrl_c(fake_api, tmp_path):
+@pytest.fixture
+def own_api():
+    """A Bot API server of its own: the session's fake is already polled by the in-process bot."""
+    from tests.auxil.fake_bot_api import FakeBotApi
+
+    api = FakeBotApi().start()
+    yield api
+    api.stop()
+
+
+def test_run_command_serves_telegram_and_stops_on_ctrl_c(own_api, tmp_path):
+    fake_api = own_api
     rasa_port, action_port = free_port(), free_port()
     env = {
         **os.environ,
@@ -62,6 +76,14 @@ def test_run_command_serves_telegram_and_stops_on_ctrl_c(fake_api, tmp_path):
         reply = fake_api.wait_for(user, 1, timeout=60)[0]
         assert reply.text.startswith("Willkommen")  # privacy notice in the phone's language
         assert listening(rasa_port) and listening(action_port)
+        # a whole first conversation in every language, through the product as `make run` starts it
+        for offset, (lang, country, question, topic) in enumerate(QUESTIONS, start=1):
+            user = 777_100 + offset
+            sent = onboard(fake_api, user, lang, country)
+            fake_api.send_text(user, question)
+            answer = fake_api.wait_for(user, 1, after=sent)[0]
+            expected = translate(lang, content.answer(topic, country).text, content.numbers(country))
+            assert visible(answer.text).startswith(visible(expected)), (lang, answer.text[:80])
     finally:
         process.send_signal(signal.SIGINT)
         try:
