@@ -67,6 +67,10 @@ class Assistant:
         self._rasa = rasa
         self._settings = settings
 
+    async def close(self) -> None:
+        """Close the HTTP connections to Rasa (at shutdown)."""
+        await self._rasa.close()
+
     # --- helpers -----------------------------------------------------------------------------------------
     def _person(self, session: Session, incoming_user: int, chat_id: int) -> Person:
         key = pseudonym(self._settings.pseudonym_key, incoming_user)

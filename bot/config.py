@@ -31,6 +31,7 @@ class Settings:
     telegram_webhook_secret: str = ""
     telegram_chat_interval: float = 1.0
     retry_interval: float = 10.0
+    rasa_tracker_db: Path = field(default=ROOT / "var" / "rasa_tracker.db")
     locales_dir: Path = field(default=ROOT / "locales")
     content_dir: Path = field(default=ROOT / "content")
 
@@ -57,4 +58,5 @@ class Settings:
             telegram_webhook_secret=_env("TELEGRAM_WEBHOOK_SECRET", ""),
             telegram_chat_interval=float(_env("TELEGRAM_CHAT_INTERVAL", "1.0")),
             retry_interval=float(_env("RETRY_INTERVAL", "10")),
+            rasa_tracker_db=Path(_env("RASA_TRACKER_DB", str(ROOT / "var" / "rasa_tracker.db"))),
         )

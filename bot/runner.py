@@ -122,7 +122,7 @@ class Stack:
 def run(settings: Settings | None = None) -> int:
     """Run the product until Ctrl-C."""
     settings = settings or Settings.from_env()
-    stack = Stack(settings, token=settings.rasa_token or secrets.token_urlsafe(24))
+    stack = Stack(settings, token=settings.rasa_token or secrets.token_urlsafe(24), tracker_db=settings.rasa_tracker_db)
 
     def _terminate(signum, frame) -> None:  # SIGTERM (e.g. from a service manager) stops cleanly like Ctrl-C
         raise KeyboardInterrupt

@@ -95,8 +95,17 @@ class RunningBot:
             await self.application.updater.stop()
             await self.application.stop()
             await self.application.shutdown()
+            await self.application.post_shutdown(self.application)
 
         self._loop.run_until_complete(main())
+        self._loop.run_until_complete(self._loop.shutdown_asyncgens())
+        self._loop.close()
+
+    def run(self, coroutine, timeout: float = 10.0):
+        """Run a coroutine on the bot's event loop (e.g. to close a client used there)."""
+        import asyncio
+
+        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout)
 
     def stop(self) -> None:
         self._loop.call_soon_threadsafe(self._stopped.set)

@@ -157,6 +157,11 @@ async def register_commands(application: Application) -> None:
         await application.bot.set_my_commands(commands, language_code=None if code == "en" else code)
 
 
+async def close_assistant(application: Application) -> None:
+    """post_shutdown: close the assistant's HTTP client."""
+    await application.bot_data["assistant"].close()
+
+
 def build_application(
     token: str,
     assistant: Assistant,
@@ -172,6 +177,7 @@ def build_application(
         .base_file_url(base_url.replace("/bot", "/file/bot"))
         .rate_limiter(AIORateLimiter(max_retries=max_retries))
         .post_init(register_commands)
+        .post_shutdown(close_assistant)
         .build()
     )
     application.bot_data["assistant"] = assistant

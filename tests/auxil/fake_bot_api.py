@@ -104,7 +104,8 @@ class FakeBotApi:
                 time.sleep(0.3)  # let a multi-part reply finish
                 return self.messages_to(chat_id)[after:]
             time.sleep(0.05)
-        raise TimeoutError(f"bot sent {len(self.messages_to(chat_id)[after:])} of {count} messages to {chat_id}")
+        got = [m.text[:60] for m in self.messages_to(chat_id)]
+        raise TimeoutError(f"bot sent {len(got) - after} of {count} messages to {chat_id} after {after}: {got}")
 
     def calls(self, method: str) -> List[Sent]:
         return [s for s in self.sent if s.method == method]

@@ -170,7 +170,8 @@ def test_rasa_down_keeps_the_message_and_answers_when_back(telegram_bot, fake_ap
     sent = onboard(fake_api, user, "da", "DK")
     assistant = telegram_bot.assistant
     real = assistant._rasa
-    assistant._rasa = RasaClient("http://127.0.0.1:9", timeout=2)
+    down_client = RasaClient("http://127.0.0.1:9", timeout=2)  # nothing listens there: Rasa is "down"
+    assistant._rasa = down_client
     try:
         fake_api.send_text(user, "jeg har brug for en tandlæge")
         down = fake_api.wait_for(user, 1, after=sent)[0]
@@ -181,6 +182,7 @@ def test_rasa_down_keeps_the_message_and_answers_when_back(telegram_bot, fake_ap
         assert pending == 1
     finally:
         assistant._rasa = real
+        telegram_bot.run(down_client.close())
     answer = fake_api.wait_for(user, 1, after=sent + 1, timeout=30)[0]
     assert answer.text.startswith(translate("da", content.answer("dental_care", "DK").text, content.numbers("DK")))
 

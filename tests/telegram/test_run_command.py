@@ -57,6 +57,7 @@ def test_run_command_serves_telegram_and_stops_on_ctrl_c(own_api, tmp_path):
         "RASA_PORT": str(rasa_port),
         "ACTION_PORT": str(action_port),
         "TELEGRAM_CHAT_INTERVAL": "0.05",
+        "RASA_TRACKER_DB": str(tmp_path / "tracker.db"),
         "PYTHONPATH": str(ROOT),
     }
     log = tmp_path / "run.log"
