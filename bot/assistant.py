@@ -258,10 +258,11 @@ class Assistant:
         if command == "language":
             return [self._out(person, lang, assistant_messages.CHOOSE_LANGUAGE, self._language_buttons())]
         if command == "delete":
-            return [self._out(person, lang, messages.DELETE_CONFIRM, [(translate(lang, messages.YES), "d:yes"), (translate(lang, messages.NO), "d:no")])]
+            answers = [(translate(lang, assistant_messages.YES), "d:yes"), (translate(lang, assistant_messages.NO), "d:no")]
+            return [self._out(person, lang, assistant_messages.DELETE_CONFIRM, answers)]
         if command == "mydata":
             count = session.scalar(select(func.count(Inbound.id)).where(Inbound.person_id == person.id))
-            not_set = translate(lang, messages.NOT_SET)
+            not_set = translate(lang, assistant_messages.NOT_SET)
             return [self._out(
                 person, lang, messages.MY_DATA,
                 language=content.languages()[person.language].name if person.language else not_set,
@@ -305,7 +306,7 @@ class Assistant:
                 chat_id, rtl = person.chat_id, content.languages()[lang].rtl
                 self._erase(session, person)
                 return [Outgoing(chat_id, translate(lang, messages.DELETE_DONE), rtl=rtl)]
-            return [self._out(person, lang, messages.DELETE_CANCELLED)]
+            return [self._out(person, lang, assistant_messages.DELETE_CANCELLED)]
         if person.consent_at is None:
             return [self._consent_prompt(person, lang)]
         if kind == "l" and value in content.languages():

@@ -1,4 +1,6 @@
-"""User-visible strings of the front end (English msgids; translations in locales/)."""
+"""User-visible strings of the front end (English msgids; translations in locales/).
+
+Strings the assistant's actions already have (yes/no, delete confirmation...) are reused from actions.messages."""
 from bot.i18n import _
 
 PRIVACY_NOTICE = _(
@@ -48,17 +50,13 @@ RASA_DOWN = _(
     "Sorry, I am having technical trouble right now. Your message is kept and I will answer as soon as I can.\n"
     "In an emergency call 112."
 )
-DELETE_CONFIRM = _("Do you want me to delete everything you wrote to me and what I stored about you? This cannot be undone.")
 DELETE_DONE = _("Done: I have deleted your messages and everything I stored about you. Send /start to begin again.")
-DELETE_CANCELLED = _("OK, nothing was deleted.")
 MY_DATA = _(
     "What I store about you:\n• language: %(language)s\n• country: %(country)s\n• consent given: %(consent)s\n"
     "• messages stored: %(count)s\nDelete everything with /delete."
 )
 RATE_LIMITED = _("You are sending messages very fast. Please wait a moment; I will answer your messages in order.")
 UNKNOWN_BUTTON = _("This button is no longer active. Please send /menu.")
-YES = _("Yes")
-NO = _("No")
 NOT_SET = _("not set")
 
 COMMANDS = {

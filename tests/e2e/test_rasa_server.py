@@ -9,6 +9,7 @@ import pytest
 from actions import messages
 from bot import content
 from bot.i18n import translate
+from bot.local_chat import send
 
 pytestmark = pytest.mark.e2e
 
@@ -52,13 +53,7 @@ def parse(stack, text: str) -> dict:
 
 
 def say(stack, sender: str, text: str, metadata: dict | None = None) -> list[dict]:
-    response = httpx.post(
-        f"{stack.rasa_url}/webhooks/rest/webhook",
-        json={"sender": sender, "message": text, "metadata": metadata or {}},
-        timeout=30,
-    )
-    response.raise_for_status()
-    return response.json()
+    return send(stack.rasa_url, sender, text, metadata)
 
 
 def test_model_parse_requires_the_token(stack):
