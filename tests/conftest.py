@@ -64,13 +64,14 @@ def fake_api() -> Iterator[FakeBotApi]:
 class RunningBot:
     """The Telegram application polling the fake Bot API in a thread of its own (its own event loop)."""
 
-    def __init__(self, application, assistant, database_url: str) -> None:
+    def __init__(self, application, assistant, database_url: str, webhook: dict | None = None) -> None:
         import asyncio
         import threading
 
         self.application = application
         self.assistant = assistant
         self.database_url = database_url
+        self._webhook = webhook
         self._loop = asyncio.new_event_loop()
         self._stopped = None
         self._ready = threading.Event()
@@ -88,7 +89,10 @@ class RunningBot:
             self._stopped = asyncio.Event()
             await self.application.initialize()
             await self.application.post_init(self.application)
-            await self.application.updater.start_polling(poll_interval=0.0, timeout=1)
+            if self._webhook:
+                await self.application.updater.start_webhook(**self._webhook)
+            else:
+                await self.application.updater.start_polling(poll_interval=0.0, timeout=1)
             await self.application.start()
             self._ready.set()
             await self._stopped.wait()
