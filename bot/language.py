@@ -28,7 +28,9 @@ def _identifier():
     return Identifier()
 
 
+@lru_cache(maxsize=1)
 def _label_to_code() -> Dict[str, str]:
+    """Detector label -> our language code (built once: detect() runs for every message)."""
     return {label: lang.code for lang in languages().values() for label in lang.detector_labels}
 
 

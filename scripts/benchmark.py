@@ -18,10 +18,11 @@ import time
 from pathlib import Path
 
 import httpx
-import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from evaluate_nlu import load_test_set  # noqa: E402  (scripts/ is on sys.path when a script runs)
 
 from bot.config import Settings  # noqa: E402
 from bot.runner import Stack  # noqa: E402
@@ -58,10 +59,8 @@ def train_time() -> float:
 
 
 def messages(limit: int) -> list[str]:
-    texts = []
-    for path in sorted((ROOT / "tests" / "nlu_heldout").glob("*.yml")):
-        for block in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
-            texts += [line.strip()[2:] for line in block["examples"].splitlines() if line.strip().startswith("- ")]
+    """An even sample of the held-out messages (all languages)."""
+    texts = [text for _, _, text in load_test_set(ROOT / "tests" / "nlu_heldout")]
     return texts[:: max(1, len(texts) // limit)][:limit]
 
 

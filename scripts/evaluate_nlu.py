@@ -28,27 +28,26 @@ ACCURACY_TARGET = 0.90
 CRISIS_RECALL_TARGET = 0.98
 
 
-def load_test_set(folder: Path) -> List[Tuple[str, str, str]]:
-    """(language, intent, text) for every held-out example."""
+def read_examples(paths: List[Path], language_of) -> List[Tuple[str, str, str]]:
+    """(language, intent, text) for every example in Rasa NLU files; `language_of(path)` names the language."""
     rows = []
-    for path in sorted(folder.glob("*.yml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        for block in data["nlu"]:
+    for path in paths:
+        for block in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
             for line in block["examples"].splitlines():
                 text = line.strip()[2:].strip() if line.strip().startswith("- ") else ""
                 if text:
-                    rows.append((path.stem, block["intent"], text))
+                    rows.append((language_of(path), block["intent"], text))
     return rows
+
+
+def load_test_set(folder: Path) -> List[Tuple[str, str, str]]:
+    """The held-out set: one file per language, <lang>.yml."""
+    return read_examples(sorted(folder.glob("*.yml")), lambda path: path.stem)
 
 
 def load_training_set(folder: Path) -> List[Tuple[str, str, str]]:
-    rows = []
-    for path in sorted(folder.glob("*/*.yml")):
-        for block in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
-            for line in block["examples"].splitlines():
-                if line.strip().startswith("- "):
-                    rows.append((path.parent.name, block["intent"], line.strip()[2:].strip()))
-    return rows
+    """The training data: data/nlu/<lang>/<topic>.yml."""
+    return read_examples(sorted(folder.glob("*/*.yml")), lambda path: path.parent.name)
 
 
 def current_model() -> Path:
