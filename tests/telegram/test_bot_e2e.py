@@ -147,7 +147,7 @@ def test_duplicate_update_is_answered_once(telegram_bot, fake_api):
     fake_api.wait_for(user, 1, after=sent)
     # Telegram delivers at least once: the same update arrives again (e.g. after a restart)
     duplicate = Update.de_json({"update_id": update_id, **update}, telegram_bot.application.bot)
-    telegram_bot.application.update_queue.put_nowait(duplicate)
+    telegram_bot.run(telegram_bot.application.update_queue.put(duplicate))  # on the bot's loop: asyncio queues are not thread-safe
     fake_api.send_text(user, "bye")  # updates are processed in order: its reply comes after the duplicate's
     replies = fake_api.wait_for(user, 2, after=sent)
     assert [r.text for r in replies] == [
