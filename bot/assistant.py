@@ -6,13 +6,14 @@ pending) before it is processed, so if Rasa is down the person hears so and the 
 """
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Sequence, Tuple
 
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -28,6 +29,7 @@ logger = logging.getLogger(__name__)
 MAX_TEXT = 2000  # longer messages are cut: the NLU does not need more, and Rasa stores what it gets
 CALLBACK_LIMIT = 64  # Telegram's callback_data limit, in bytes
 TOPIC_ORDER = list(assistant_messages.TOPIC_TITLES)
+STALE_CLAIM = dt.timedelta(minutes=5)  # a message `processing` this long lost its worker
 _PHONE_LIKE = re.compile(r"[0-9]")
 
 
@@ -66,6 +68,7 @@ class Assistant:
         self._sessions = sessions
         self._rasa = rasa
         self._settings = settings
+        self._locks: Dict[int, asyncio.Lock] = {}
 
     async def close(self) -> None:
         """Close the HTTP connections to Rasa (at shutdown)."""
@@ -231,18 +234,50 @@ class Assistant:
         if len(text) > MAX_TEXT:
             text = text[:MAX_TEXT]
             out.append(self._out(person, lang, messages.TOO_LONG))
-        inbound = Inbound(update_id=incoming.update_id, person=person, kind="text", text=text)
-        session.add(inbound)
+        session.add(Inbound(update_id=incoming.update_id, person=person, kind="text", text=text))
         session.commit()  # stored (committed) before it is processed
-        try:
-            out += await self._to_rasa(session, person, text, incoming.language_hint)
-        except RasaUnavailable as error:
-            logger.warning("Rasa unavailable, message %s kept: %s", inbound.id, error)
-            inbound.attempts += 1
-            return out + [self._rasa_down(person, lang)]
-        inbound.status = "done"
-        inbound.text = None  # Rasa's tracker holds the conversation; no second copy here
+        return out + await self._process_pending(session, person, announce_down=True)
+
+    def _claim(self, session: Session, inbound: Inbound) -> bool:
+        """Take a pending message for processing. Atomic (one UPDATE), so a message is processed by one worker
+        only, also with several bot instances on one database."""
+        claimed = session.execute(
+            update(Inbound).where(Inbound.id == inbound.id, Inbound.status == "pending")
+            .values(status="processing", claimed_at=utcnow())
+        ).rowcount
+        session.commit()
+        if claimed:
+            session.refresh(inbound)
+        return bool(claimed)
+
+    async def _process_pending(self, session: Session, person: Person, announce_down: bool) -> List[Outgoing]:
+        """Send the person's pending messages to Rasa, oldest first, so their order is kept. If Rasa is down the
+        messages stay pending (answered by `retry_pending` later) and, when `announce_down`, the person hears so."""
+        out: List[Outgoing] = []
+        async with self._lock(person.id):
+            pending = session.scalars(
+                select(Inbound).where(Inbound.person_id == person.id, Inbound.status == "pending").order_by(Inbound.id)
+            ).all()
+            for inbound in pending:
+                if not self._claim(session, inbound):
+                    continue  # another worker has it
+                try:
+                    out += await self._to_rasa(session, person, inbound.text or "", None)
+                except RasaUnavailable as error:
+                    logger.warning("Rasa unavailable, message %s kept: %s", inbound.id, error.__class__.__name__)
+                    inbound.status, inbound.attempts = "pending", inbound.attempts + 1
+                    session.commit()
+                    if announce_down:
+                        out.append(self._rasa_down(person, person.language or "en"))
+                    return out
+                inbound.status = "done"
+                inbound.text = None  # Rasa's tracker holds the conversation; no second copy here
+                session.commit()
         return out
+
+    def _lock(self, person_id: int) -> asyncio.Lock:
+        """One person's messages are processed one at a time in this process (handler and retry job)."""
+        return self._locks.setdefault(person_id, asyncio.Lock())
 
     async def _command(self, session: Session, person: Person, lang: str, text: str, incoming: Incoming) -> List[Outgoing]:
         command, _, argument = text.partition(" ")
@@ -364,20 +399,26 @@ class Assistant:
         return len(expired)
 
     async def retry_pending(self, limit: int = 50) -> List[Outgoing]:
-        """Answer messages kept while Rasa was down, oldest first (called by a repeating job)."""
+        """Answer messages kept while Rasa was down, oldest first (called by a repeating job). A message left
+        `processing` longer than `STALE_CLAIM` (its worker died) is taken up again."""
         out: List[Outgoing] = []
-        with self._sessions.begin() as session:
-            pending = session.scalars(
-                select(Inbound).where(Inbound.status == "pending").order_by(Inbound.id).limit(limit)
+        with self._sessions() as session:
+            session.execute(
+                update(Inbound)
+                .where(Inbound.status == "processing", Inbound.claimed_at < utcnow() - STALE_CLAIM)
+                .values(status="pending")
+            )
+            session.commit()
+            people = session.scalars(
+                select(Person).where(Person.id.in_(
+                    select(Inbound.person_id).where(Inbound.status == "pending").order_by(Inbound.id).limit(limit)
+                ))
             ).all()
-            for inbound in pending:
-                person = inbound.person
-                try:
-                    out += await self._to_rasa(session, person, inbound.text or "", None)
-                except RasaUnavailable:
-                    inbound.attempts += 1
-                    break  # still down: keep the order, try again later
-                inbound.status, inbound.text = "done", None
+            for person in people:
+                out += await self._process_pending(session, person, announce_down=False)
+                if session.scalar(select(Inbound.id).where(Inbound.person_id == person.id, Inbound.status == "pending")):
+                    break  # Rasa is still down: try again later
+            session.commit()
         return out
 
 

@@ -54,7 +54,7 @@ class Person(Base):
 
 class Inbound(Base):
     """An incoming message, stored before it is processed so that nothing is lost if Rasa is down.
-    `status`: pending -> done. Text is kept only with consent and only until processed + retention."""
+    `status`: pending -> processing (claimed by one worker) -> done. Text is kept only with consent and only until processed + retention."""
 
     __tablename__ = "inbound"
     __table_args__ = (UniqueConstraint("update_id"),)
@@ -66,6 +66,7 @@ class Inbound(Base):
     text: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, server_default=func.now())
 
     person: Mapped[Person] = relationship(back_populates="messages")
