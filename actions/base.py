@@ -33,6 +33,7 @@ class Turn:
     lang: str
     country: str | None
     events: List[EventType] = field(default_factory=list)
+    front_end_hands_off: bool = False  # the Telegram front end connects people with mentors itself
 
     @classmethod
     def from_tracker(cls, tracker: Tracker, dispatcher: CollectingDispatcher) -> Turn:
@@ -58,10 +59,15 @@ class Turn:
             country = content.country_in_text(text) or country
         if country != tracker.get_slot(SLOT_COUNTRY):
             events.append(SlotSet(SLOT_COUNTRY, country))
-        return cls(tracker=tracker, dispatcher=dispatcher, lang=lang, country=country, events=events)
+        return cls(tracker=tracker, dispatcher=dispatcher, lang=lang, country=country, events=events,
+                   front_end_hands_off=metadata.get("handoff") is True)
 
     def t(self, message: str, **values: Any) -> str:
         return translate(self.lang, message, values)
+
+    def hand_off(self, reason: str) -> None:
+        """Ask the front end to connect the person with a peer mentor (a custom payload it acts on)."""
+        self.dispatcher.utter_message(json_message={"handoff": {"reason": reason}})
 
     def say(self, message: str, buttons: List[Dict[str, str]] | None = None, **values: Any) -> None:
         """Send one translated message, with optional buttons."""

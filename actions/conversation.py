@@ -15,7 +15,7 @@ from actions.base import (
     StaticReply,
     Turn,
 )
-from actions.safety import OFFER_MENTOR, ActionRequestMentor
+from actions.safety import OFFER_MENTOR, OFFER_MENTOR_NOT_UNDERSTOOD, ActionRequestMentor
 from bot import content
 
 OFFER_DELETE = "delete"
@@ -105,12 +105,13 @@ class ActionAnswerOffer(LocalizedAction):
         offer = turn.tracker.get_slot(SLOT_PENDING_OFFER)
         said_yes = turn.tracker.get_intent_of_latest_message() == "affirm"
         cleared = [SlotSet(SLOT_PENDING_OFFER, None)]
-        if offer == OFFER_MENTOR and said_yes:
-            return ActionRequestMentor().respond(turn)
-        if offer == OFFER_MENTOR:
+        if offer in (OFFER_MENTOR, OFFER_MENTOR_NOT_UNDERSTOOD) and said_yes:
+            return ActionRequestMentor().respond(turn, "distress" if offer == OFFER_MENTOR else "not_understood")
+        if offer in (OFFER_MENTOR, OFFER_MENTOR_NOT_UNDERSTOOD):
             turn.say(messages.MENTOR_OFFER_DECLINED)
             return cleared
         if offer == OFFER_DELETE and said_yes:
+            turn.dispatcher.utter_message(json_message={"erase": True})  # the front end deletes, then this is true
             turn.say(messages.DELETE_DONE)
             return cleared + [SlotSet("erase_requested", True)]
         if offer == OFFER_DELETE:
@@ -132,6 +133,6 @@ class ActionDefaultFallback(LocalizedAction):
         misses = (turn.tracker.get_slot(SLOT_MISSES) or 0.0) + 1
         if misses >= 2:
             turn.say(messages.FALLBACK_SECOND, buttons=turn.yes_no_buttons())
-            return [SlotSet(SLOT_MISSES, 0.0), SlotSet(SLOT_PENDING_OFFER, OFFER_MENTOR)]
+            return [SlotSet(SLOT_MISSES, 0.0), SlotSet(SLOT_PENDING_OFFER, OFFER_MENTOR_NOT_UNDERSTOOD)]
         turn.say(messages.FALLBACK_FIRST)
         return [SlotSet(SLOT_MISSES, misses)]

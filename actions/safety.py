@@ -9,7 +9,8 @@ from actions import messages
 from actions.base import SLOT_PENDING_OFFER, LocalizedAction, Turn
 from bot import content
 
-OFFER_MENTOR = "mentor"
+OFFER_MENTOR = "mentor"  # offered after emotional distress
+OFFER_MENTOR_NOT_UNDERSTOOD = "mentor_nlu"  # offered after two messages the assistant did not understand
 
 
 class ActionEmergency(LocalizedAction):
@@ -37,7 +38,10 @@ class ActionCrisis(LocalizedAction):
             turn.say(messages.CRISIS_DE, **content.numbers("DE"))
         else:
             turn.say(messages.CRISIS_ANY)
-        turn.say(messages.MENTOR_REQUEST)
+        if turn.front_end_hands_off:
+            turn.hand_off("crisis")  # urgent: every on-duty mentor of the language and every supervisor
+        else:
+            turn.say(messages.MENTOR_REQUEST)
         return []
 
 
@@ -58,6 +62,9 @@ class ActionRequestMentor(LocalizedAction):
     def name(self) -> str:
         return "action_request_mentor"
 
-    def respond(self, turn: Turn) -> List[EventType]:
-        turn.say(messages.MENTOR_REQUEST)
+    def respond(self, turn: Turn, reason: str = "request") -> List[EventType]:
+        if turn.front_end_hands_off:
+            turn.hand_off(reason)  # the front end says who is coming, or honestly that nobody is free
+        else:
+            turn.say(messages.MENTOR_REQUEST)
         return [SlotSet(SLOT_PENDING_OFFER, None), SlotSet("handoff_requested", True)]

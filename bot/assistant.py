@@ -10,7 +10,7 @@ import asyncio
 import datetime as dt
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Dict, List, Sequence, Tuple
 
 from sqlalchemy import delete, func, select, text, update
@@ -19,7 +19,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from actions import messages as assistant_messages
 from bot import content, language, messages
-from bot.db.models import Inbound, Person, utcnow
+from bot.db.models import Handoff, Inbound, Person, RelayMessage, utcnow
+from bot.exchange import Incoming, Outgoing
+from bot.handoff import messages as handoff_messages
+from bot.handoff.desk import Desk, DeskSettings
+from bot.handoff.hours import OpeningHours
 from bot.i18n import translate
 from bot.privacy import pseudonym
 from bot.rasa_client import RasaClient, RasaReply, RasaUnavailable
@@ -34,31 +38,14 @@ _PHONE_LIKE = re.compile(r"[0-9]")
 
 
 @dataclass
-class Incoming:
-    """One thing a person sent, reduced to what the logic needs."""
-
-    update_id: int
-    user_id: int
-    chat_id: int
-    kind: str  # text, command, voice, audio, photo, video, sticker, document, location, contact, edited, other
-    text: str = ""
-    language_hint: str | None = None
-    location: Tuple[float, float] | None = None
-
-
-@dataclass
-class Outgoing:
-    chat_id: int
-    text: str
-    buttons: List[Tuple[str, str]] = field(default_factory=list)  # (title, callback_data)
-    rtl: bool = False
-
-
-@dataclass
 class Settings:
     pseudonym_key: str
     retention_days: int = 90
     tracker_db_url: str | None = None
+    mentor_hours: str = ""
+    mentor_timezone: str = "Europe/Copenhagen"
+    handoff_timeout: float = 300.0
+    invite_days: int = 7
 
 
 class Assistant:
@@ -69,6 +56,12 @@ class Assistant:
         self._rasa = rasa
         self._settings = settings
         self._locks: Dict[int, asyncio.Lock] = {}
+        self.desk = Desk(DeskSettings(
+            pseudonym_key=settings.pseudonym_key,
+            hours=OpeningHours.parse(settings.mentor_hours, settings.mentor_timezone),
+            timeout=dt.timedelta(seconds=settings.handoff_timeout),
+            invite_days=settings.invite_days,
+        ))
 
     async def close(self) -> None:
         """Close the HTTP connections to Rasa (at shutdown)."""
@@ -125,7 +118,7 @@ class Assistant:
         )
 
     def _metadata(self, person: Person, hint: str | None) -> Dict[str, Any]:
-        metadata: Dict[str, Any] = {}
+        metadata: Dict[str, Any] = {"handoff": True}  # this front end connects people with mentors itself
         if person.language_chosen and person.language:
             metadata["language"] = person.language
         if person.country:
@@ -155,8 +148,11 @@ class Assistant:
             out.append(Outgoing(person.chat_id, reply.text, buttons, content.languages()[lang].rtl))
         return out
 
-    async def _to_rasa(self, session: Session, person: Person, text: str, hint: str | None) -> List[Outgoing]:
-        """Send one message to Rasa, then learn the language/country the actions settled on."""
+    async def _to_rasa(
+        self, session: Session, person: Person, text: str, hint: str | None, signals: List[Dict[str, Any]] | None = None
+    ) -> List[Outgoing]:
+        """Send one message to Rasa, then learn the language/country the actions settled on. Actions ask the
+        front end to act (`{"handoff": ...}`, `{"erase": true}`) with custom payloads, collected in `signals`."""
         replies = await self._rasa.send(person.pseudonym, text, self._metadata(person, hint))
         try:
             slots = await self._rasa.slots(person.pseudonym)
@@ -167,7 +163,39 @@ class Assistant:
             person.language_chosen = bool(slots.get("language_chosen")) or person.language_chosen
         if slots.get("country") in content.COUNTRIES:
             person.country = slots["country"]
-        return self._render(person, replies, person.language or self._lang(person, text, hint))
+        if signals is not None:
+            signals += [reply.custom for reply in replies if reply.custom]
+        return self._render(person, [r for r in replies if r.text or r.buttons], person.language or self._lang(person, text, hint))
+
+    async def _act_on(self, session: Session, person: Person, signals: List[Dict[str, Any]]) -> Tuple[List[Outgoing], bool]:
+        """Do what the actions asked for; returns the replies and whether the person was erased."""
+        out: List[Outgoing] = []
+        for signal in signals:
+            if signal.get("erase"):
+                return out + self._erase(session, person), True
+            if isinstance(signal.get("handoff"), dict):
+                out += await self._start_handoff(session, person, str(signal["handoff"].get("reason") or "request"))
+        return out, False
+
+    async def _start_handoff(self, session: Session, person: Person, reason: str) -> List[Outgoing]:
+        """Open a case with a short summary for the mentor, and pause the Rasa conversation."""
+        lang = person.language or "en"
+        try:
+            said = await self._rasa.user_events(person.pseudonym)
+        except RasaUnavailable:
+            said = []
+        topics = [e["intent"] for e in said if e["intent"] in assistant_messages.TOPIC_TITLES]
+        texts = [e["text"] for e in said if e["text"] and not e["text"].startswith("/")]
+        out = self.desk.request(session, person, lang, reason, topics=topics, summary=texts)
+        session.commit()
+        await self._rasa_event(person, "pause")
+        return out
+
+    async def _rasa_event(self, person: Person, event: str) -> None:
+        try:
+            await self._rasa.append_event(person.pseudonym, event)
+        except RasaUnavailable as error:  # the database decides where messages go; Rasa's flag is secondary
+            logger.warning("could not %s the Rasa conversation: %s", event, error.__class__.__name__)
 
     def _rasa_down(self, person: Person, lang: str) -> Outgoing:
         return self._out(person, lang, messages.RASA_DOWN)
@@ -178,10 +206,21 @@ class Assistant:
         with self._sessions() as session:
             if incoming.update_id and session.scalar(select(Inbound.id).where(Inbound.update_id == incoming.update_id)):
                 return []  # Telegram delivers at least once: this update was handled already
+            text = (incoming.text or "").strip()
+            if incoming.kind == "command" and text.lower().startswith("/start "):
+                registered = self.desk.register(session, incoming, text.split(maxsplit=1)[1].strip())
+                if registered is not None:
+                    session.commit()
+                    return registered
+            mentor = self.desk.mentor_of(session, incoming.user_id)
+            if mentor is not None:
+                out = self.desk.from_mentor(session, mentor, incoming)
+                await self._after_desk(session)
+                session.commit()
+                return out
             person = self._person(session, incoming.user_id, incoming.chat_id)
             person.chat_id = incoming.chat_id
             person.last_seen_at = utcnow()
-            text = (incoming.text or "").strip()
             lang = self._lang(person, text, incoming.language_hint)
             if person.language is None:
                 person.language = lang
@@ -212,6 +251,9 @@ class Assistant:
 
     async def _after_consent(self, session: Session, person: Person, lang: str, incoming: Incoming) -> List[Outgoing]:
         kind = incoming.kind
+        case = self.desk.open_case(session, person)
+        if case is not None and kind != "edited":
+            return await self._during_handoff(session, person, lang, case, incoming)
         if kind in ("voice", "audio", "video_note"):
             return [self._out(person, lang, messages.UNSUPPORTED_VOICE)]
         if kind == "sticker":
@@ -238,6 +280,38 @@ class Assistant:
         session.commit()  # stored (committed) before it is processed
         return out + await self._process_pending(session, person, announce_down=True)
 
+    async def _during_handoff(self, session: Session, person: Person, lang: str, case: Handoff, incoming: Incoming) -> List[Outgoing]:
+        """The hand-off state, not Rasa, decides: the message goes to the mentor (or waits for one). Rasa only
+        classifies it (`/model/parse` stores nothing), so that a crisis still reaches the crisis layer."""
+        session.add(Inbound(update_id=incoming.update_id, person=person, kind=incoming.kind[:16], text=None, status="relayed"))
+        out: List[Outgoing] = []
+        text = incoming.text.strip() if incoming.kind == "text" else ""
+        if text and await self._is_crisis(text):
+            out.append(self._crisis_numbers(person, lang))
+            out += self.desk.escalate(session, case, lang) if not case.urgent else []
+        if incoming.kind == "text" and not text:
+            return out + [self._out(person, lang, messages.EMPTY_TEXT)]
+        return out + self.desk.from_person(session, person, lang, case, Incoming(**{**incoming.__dict__, "text": text[:MAX_TEXT]}))
+
+    async def _is_crisis(self, text: str) -> bool:
+        try:
+            parsed = await self._rasa.parse(text[:MAX_TEXT])
+        except RasaUnavailable:
+            return False
+        return (parsed.get("intent") or {}).get("name") == "crisis"
+
+    def _crisis_numbers(self, person: Person, lang: str) -> Outgoing:
+        if person.country in content.COUNTRIES:
+            message = assistant_messages.CRISIS_DK if person.country == "DK" else assistant_messages.CRISIS_DE
+            return self._out(person, lang, message, **content.numbers(person.country))
+        return self._out(person, lang, assistant_messages.CRISIS_ANY)
+
+    async def _after_desk(self, session: Session) -> None:
+        """Resume the Rasa conversations of cases the desk just closed (their people talk to the assistant again)."""
+        for person in list(self.desk.resumed):
+            await self._rasa_event(person, "resume")
+        self.desk.resumed.clear()
+
     def _claim(self, session: Session, inbound: Inbound) -> bool:
         """Take a pending message for processing. Atomic (one UPDATE), so a message is processed by one worker
         only, also with several bot instances on one database."""
@@ -261,8 +335,9 @@ class Assistant:
             for inbound in pending:
                 if not self._claim(session, inbound):
                     continue  # another worker has it
+                signals: List[Dict[str, Any]] = []
                 try:
-                    out += await self._to_rasa(session, person, inbound.text or "", None)
+                    out += await self._to_rasa(session, person, inbound.text or "", None, signals)
                 except RasaUnavailable as error:
                     logger.warning("Rasa unavailable, message %s kept: %s", inbound.id, error.__class__.__name__)
                     inbound.status, inbound.attempts = "pending", inbound.attempts + 1
@@ -273,6 +348,19 @@ class Assistant:
                 inbound.status = "done"
                 inbound.text = None  # Rasa's tracker holds the conversation; no second copy here
                 session.commit()
+                acted, erased = await self._act_on(session, person, signals)
+                out += acted
+                session.commit()
+                if erased:
+                    return out
+                case = self.desk.open_case(session, person)
+                if case is not None:  # later messages belong to the mentor now
+                    for later in session.scalars(select(Inbound).where(
+                            Inbound.person_id == person.id, Inbound.status == "pending")).all():
+                        session.add(RelayMessage(handoff_id=case.id, sender="person", kind="text", text=later.text, delivered=False))
+                        later.status, later.text = "done", None
+                    session.commit()
+                    return out
         return out
 
     def _lock(self, person_id: int) -> asyncio.Lock:
@@ -311,19 +399,35 @@ class Assistant:
             return [self._out(person, lang, messages.CHOOSE_COUNTRY, self._country_buttons(lang))]
         if command == "menu":
             return [self._out(person, lang, messages.MENU, self._topic_buttons(lang))]
+        case = self.desk.open_case(session, person)
+        if command == "end" and case is not None:
+            out = self.desk.end_by_person(session, person, lang, case)
+            await self._after_desk(session)
+            return out
         if command == "mentor":
+            if case is not None:
+                return self.desk.request(session, person, lang, "request")
             return await self._relay(session, person, lang, "/request_mentor", incoming)
+        if case is not None and command in ("menu", "end"):
+            return [self._out(person, lang, handoff_messages.IN_MENTOR_CHAT)]
         return [self._out(person, lang, messages.HELP)]
 
     async def _relay(self, session: Session, person: Person, lang: str, payload: str, incoming: Incoming) -> List[Outgoing]:
+        signals: List[Dict[str, Any]] = []
         try:
-            return await self._to_rasa(session, person, payload, incoming.language_hint)
+            out = await self._to_rasa(session, person, payload, incoming.language_hint, signals)
         except RasaUnavailable:
             return [self._rasa_down(person, lang)]
+        acted, _ = await self._act_on(session, person, signals)
+        return out + acted
 
     async def press(self, incoming: Incoming) -> List[Outgoing]:
-        """A button press (callback data in `incoming.text`)."""
+        """A button press (callback data in `incoming.text`). Callback data only says what was pressed, never
+        who may act: that is decided from the presser's own identity (mentor or person) every time."""
         with self._sessions.begin() as session:
+            mentor = self.desk.mentor_of(session, incoming.user_id)
+            if mentor is not None:
+                return self.desk.mentor_press(session, mentor, incoming.text)
             return await self._press(session, incoming)
 
     async def _press(self, session: Session, incoming: Incoming) -> List[Outgoing]:
@@ -339,11 +443,20 @@ class Assistant:
         if kind == "d":
             if value == "yes":
                 chat_id, rtl = person.chat_id, content.languages()[lang].rtl
-                self._erase(session, person)
-                return [Outgoing(chat_id, translate(lang, messages.DELETE_DONE), rtl=rtl)]
+                told = self._erase(session, person)
+                return [Outgoing(chat_id, translate(lang, messages.DELETE_DONE), rtl=rtl)] + told
             return [self._out(person, lang, assistant_messages.DELETE_CANCELLED)]
         if person.consent_at is None:
             return [self._consent_prompt(person, lang)]
+        if kind == "g":
+            return self.desk.rate(session, person, lang, value) or [self._out(person, lang, messages.UNKNOWN_BUTTON)]
+        case = self.desk.open_case(session, person)
+        if case is not None:  # Rasa is paused: pickers change settings, topics wait until the chat ends
+            if kind == "l" and value in content.languages():
+                person.language, person.language_chosen, lang = value, True, value
+            elif kind == "k" and value in content.COUNTRIES:
+                person.country = value
+            return [self._out(person, lang, handoff_messages.IN_MENTOR_CHAT)]
         if kind == "l" and value in content.languages():
             person.language, person.language_chosen = value, True
             out = await self._relay(session, person, value, f'/choose_language{{"language":"{value}"}}', incoming)
@@ -363,12 +476,19 @@ class Assistant:
             return await self._relay(session, person, lang, value, incoming)
         return [self._out(person, lang, messages.UNKNOWN_BUTTON)]
 
-    def _erase(self, session: Session, person: Person) -> None:
-        """Delete the person's rows here and their conversation in Rasa's tracker store."""
+    def _erase(self, session: Session, person: Person) -> List[Outgoing]:
+        """Delete the person's rows here (cases, relay log and notes included) and their conversation in Rasa's
+        tracker store. A mentor on an open case is told that the person ended it."""
+        out: List[Outgoing] = []
+        case = self.desk.open_case(session, person)
+        if case is not None:
+            out = [o for o in self.desk.end_by_person(session, person, case.language, case) if o.chat_id != person.chat_id]
+            self.desk.resumed.clear()  # the conversation is deleted below; nothing to resume
         sender = person.pseudonym
         session.execute(delete(Inbound).where(Inbound.person_id == person.id))
         session.delete(person)
         self._tracker_sql("DELETE FROM events WHERE sender_id = :sender", sender=sender)
+        return out
 
     def _tracker_sql(self, statement: str, **params: Any) -> None:
         """Run a DELETE on Rasa's SQL tracker store (the `events` table Rasa creates)."""
@@ -395,8 +515,19 @@ class Assistant:
             ).all()
             for person in expired:
                 self._erase(session, person)
+            session.execute(delete(RelayMessage).where(RelayMessage.created_at < cutoff))
         self._tracker_sql("DELETE FROM events WHERE timestamp < :cutoff", cutoff=cutoff.timestamp())
         return len(expired)
+
+    def check_waiting(self) -> List[Outgoing]:
+        """People waiting for a mentor longer than HANDOFF_TIMEOUT hear honestly that nobody is free (a job)."""
+        with self._sessions.begin() as session:
+            return self.desk.check_waiting(session)
+
+    def record_notification(self, notification_id: int, message_id: int) -> None:
+        """Remember which Telegram message showed a request to a mentor (to mark it "taken" later)."""
+        with self._sessions.begin() as session:
+            self.desk.record_notification(session, notification_id, message_id)
 
     async def retry_pending(self, limit: int = 50) -> List[Outgoing]:
         """Answer messages kept while Rasa was down, oldest first (called by a repeating job). A message left

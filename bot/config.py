@@ -32,6 +32,11 @@ class Settings:
     telegram_chat_interval: float = 1.0
     retry_interval: float = 10.0
     rasa_tracker_db: Path = field(default=ROOT / "var" / "rasa_tracker.db")
+    telegram_bot_username: str = ""
+    mentor_hours: str = ""
+    mentor_timezone: str = "Europe/Copenhagen"
+    handoff_timeout: float = 300.0
+    invite_days: int = 7
     locales_dir: Path = field(default=ROOT / "locales")
     content_dir: Path = field(default=ROOT / "content")
 
@@ -59,4 +64,9 @@ class Settings:
             telegram_chat_interval=float(_env("TELEGRAM_CHAT_INTERVAL", "1.0")),
             retry_interval=float(_env("RETRY_INTERVAL", "10")),
             rasa_tracker_db=Path(_env("RASA_TRACKER_DB", str(ROOT / "var" / "rasa_tracker.db"))),
+            telegram_bot_username=_env("TELEGRAM_BOT_USERNAME", ""),
+            mentor_hours=_env("MENTOR_HOURS", ""),
+            mentor_timezone=_env("MENTOR_TIMEZONE", cls.mentor_timezone),
+            handoff_timeout=float(_env("HANDOFF_TIMEOUT", "300")),
+            invite_days=int(_env("INVITE_DAYS", "7")),
         )

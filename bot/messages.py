@@ -65,6 +65,7 @@ COMMANDS = {
     "language": _("Change language"),
     "country": _("Change country"),
     "mentor": _("Talk to a person"),
+    "end": _("End the chat with a mentor"),
     "help": _("Help"),
     "privacy": _("What is stored about me"),
     "mydata": _("Show my data"),

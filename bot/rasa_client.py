@@ -15,6 +15,7 @@ class RasaUnavailable(Exception):
 class RasaReply:
     text: str
     buttons: List[Dict[str, str]]
+    custom: Dict[str, Any] | None = None  # json_message of an action, e.g. {"handoff": {...}}
 
 
 class RasaClient:
@@ -37,9 +38,9 @@ class RasaClient:
         except httpx.HTTPError as error:
             raise RasaUnavailable(str(error)) from error
         return [
-            RasaReply(text=item.get("text") or "", buttons=item.get("buttons") or [])
+            RasaReply(text=item.get("text") or "", buttons=item.get("buttons") or [], custom=item.get("custom"))
             for item in response.json()
-            if item.get("text") or item.get("buttons")
+            if item.get("text") or item.get("buttons") or item.get("custom")
         ]
 
     async def parse(self, text: str) -> Dict[str, Any]:
@@ -61,3 +62,28 @@ class RasaClient:
         except httpx.HTTPError as error:
             raise RasaUnavailable(str(error)) from error
         return response.json().get("slots") or {}
+
+    async def user_events(self, sender: str) -> List[Dict[str, Any]]:
+        """The person's messages in the current session (text, intent), oldest first: for a mentor's summary."""
+        try:
+            response = await self._http.get(
+                f"{self._url}/conversations/{sender}/tracker", params={"token": self._token, "include_events": "AFTER_RESTART"}
+            )
+            response.raise_for_status()
+        except httpx.HTTPError as error:
+            raise RasaUnavailable(str(error)) from error
+        return [
+            {"text": event.get("text") or "", "intent": ((event.get("parse_data") or {}).get("intent") or {}).get("name")}
+            for event in response.json().get("events") or []
+            if event.get("event") == "user"
+        ]
+
+    async def append_event(self, sender: str, event: str) -> None:
+        """Add an event such as `pause` / `resume` (ConversationPaused / ConversationResumed) to a conversation."""
+        try:
+            response = await self._http.post(
+                f"{self._url}/conversations/{sender}/tracker/events", params={"token": self._token}, json={"event": event}
+            )
+            response.raise_for_status()
+        except httpx.HTTPError as error:
+            raise RasaUnavailable(str(error)) from error

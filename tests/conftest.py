@@ -1,7 +1,9 @@
 """Shared fixtures: a CollectingDispatcher, the domain, and (for e2e tests) the running Rasa + action server."""
 from __future__ import annotations
 
+import os
 import socket
+import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
@@ -138,3 +140,47 @@ def telegram_bot(stack, fake_api, tmp_path_factory) -> Iterator[RunningBot]:
     running = RunningBot(application, assistant, database_url)
     yield running
     running.stop()
+
+
+POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+
+
+def _postgres_database() -> Iterator[str]:
+    """A fresh PostgreSQL database for one test, dropped afterwards; skipped (with the reason) where none runs."""
+    import sqlalchemy as sa
+
+    admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            name = f"brobygger_test_{uuid.uuid4().hex[:10]}"
+            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    except sa.exc.OperationalError as error:
+        admin.dispose()
+        pytest.skip(f"no PostgreSQL server at {POSTGRES_URL} (set TEST_POSTGRES_URL): {error.__class__.__name__}")
+    url = admin.url.set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    yield from _postgres_database()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path) -> Iterator[str]:
+    """The product database, migrated with Alembic: a SQLite file, and PostgreSQL where a server runs."""
+    from bot.db import migrate
+
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'product.db'}"
+        migrate(url)
+        yield url
+    else:
+        for url in _postgres_database():
+            migrate(url)
+            yield url

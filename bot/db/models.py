@@ -5,6 +5,7 @@ import datetime as dt
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     DateTime,
     ForeignKey,
     Integer,
@@ -50,6 +51,7 @@ class Person(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, server_default=func.now())
 
     messages: Mapped[list[Inbound]] = relationship(back_populates="person", cascade="all, delete-orphan")
+    handoffs: Mapped[list[Handoff]] = relationship(back_populates="person", cascade="all, delete-orphan")
 
 
 class Inbound(Base):
@@ -70,3 +72,128 @@ class Inbound(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, server_default=func.now())
 
     person: Mapped[Person] = relationship(back_populates="messages")
+
+
+class Mentor(Base):
+    """A peer mentor (or supervisor) registered through an invite link. `chat_id` is needed to relay messages;
+    it is never shown to the people they help."""
+
+    __tablename__ = "mentor"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pseudonym: Mapped[str] = mapped_column(String(64), unique=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    name: Mapped[str] = mapped_column(String(64))  # first name or pseudonym, shown to the person
+    languages: Mapped[str] = mapped_column(String(64))  # comma-separated codes, e.g. "ar,fa"
+    countries: Mapped[str] = mapped_column(String(16), default="")  # "" = both
+    role: Mapped[str] = mapped_column(String(16), default="mentor")  # mentor | supervisor
+    ui_language: Mapped[str] = mapped_column(String(8), default="en")
+    max_cases: Mapped[int] = mapped_column(Integer, default=3)
+    on_duty: Mapped[bool] = mapped_column(Boolean, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    current_case_id: Mapped[int | None] = mapped_column(Integer)  # the chat their messages go to
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, server_default=func.now())
+
+    @property
+    def language_list(self) -> list[str]:
+        return [code for code in self.languages.split(",") if code]
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.role == "supervisor"
+
+    def serves(self, language: str, country: str | None) -> bool:
+        """Speaks the language and works in the country (supervisors see everything)."""
+        if self.is_supervisor:
+            return True
+        countries = [c for c in self.countries.split(",") if c]
+        return language in self.language_list and (not countries or country is None or country in countries)
+
+
+class Invite(Base):
+    """A one-time, expiring code that registers a Telegram account as a mentor (`/start <code>`)."""
+
+    __tablename__ = "invite"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(64))
+    languages: Mapped[str] = mapped_column(String(64))
+    countries: Mapped[str] = mapped_column(String(16), default="")
+    role: Mapped[str] = mapped_column(String(16), default="mentor")
+    max_cases: Mapped[int] = mapped_column(Integer, default=3)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    mentor_id: Mapped[int | None] = mapped_column(ForeignKey("mentor.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, server_default=func.now())
+
+
+class Handoff(Base):
+    """A request for a peer mentor and, once claimed, the case. `status`: waiting -> claimed -> closed.
+    The hand-off state here (not Rasa's paused tracker) decides where a person's messages go."""
+
+    __tablename__ = "handoff"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    language: Mapped[str] = mapped_column(String(8))
+    country: Mapped[str | None] = mapped_column(String(2))
+    topics: Mapped[str] = mapped_column(String(200), default="")  # intents asked about, comma-separated
+    reason: Mapped[str] = mapped_column(String(24))  # crisis | distress | request | not_understood
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    summary: Mapped[str] = mapped_column(Text, default="")  # the last few messages, for the mentor
+    status: Mapped[str] = mapped_column(String(16), default="waiting", index=True)
+    mentor_id: Mapped[int | None] = mapped_column(ForeignKey("mentor.id", ondelete="SET NULL"), index=True)
+    flagged: Mapped[bool] = mapped_column(Boolean, default=False)
+    rating: Mapped[int | None] = mapped_column(Integer)
+    told_no_mentor_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, server_default=func.now())
+    claimed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+    person: Mapped[Person] = relationship(back_populates="handoffs")
+    mentor: Mapped[Mentor | None] = relationship()
+    notifications: Mapped[list[Notification]] = relationship(cascade="all, delete-orphan")
+    relayed: Mapped[list[RelayMessage]] = relationship(cascade="all, delete-orphan", order_by="RelayMessage.id")
+    notes: Mapped[list[CaseNote]] = relationship(cascade="all, delete-orphan", order_by="CaseNote.id")
+
+
+class Notification(Base):
+    """A request shown to a mentor; kept so the message can be changed to "taken" when someone claims it."""
+
+    __tablename__ = "notification"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    handoff_id: Mapped[int] = mapped_column(ForeignKey("handoff.id", ondelete="CASCADE"), index=True)
+    mentor_id: Mapped[int] = mapped_column(ForeignKey("mentor.id", ondelete="CASCADE"))
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class RelayMessage(Base):
+    """Relay log: what went between person and mentor (kept for the retention period). Messages a person
+    leaves while waiting are kept here until a mentor claims the case (`delivered` false until then)."""
+
+    __tablename__ = "relay_message"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    handoff_id: Mapped[int] = mapped_column(ForeignKey("handoff.id", ondelete="CASCADE"), index=True)
+    sender: Mapped[str] = mapped_column(String(8))  # person | mentor
+    kind: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str | None] = mapped_column(Text)
+    from_chat_id: Mapped[int | None] = mapped_column(BigInteger)  # media are copied by reference (copyMessage)
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    delivered: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, server_default=func.now())
+
+
+class CaseNote(Base):
+    """A mentor's private note on a case: readable by mentors on the case and supervisors only."""
+
+    __tablename__ = "case_note"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    handoff_id: Mapped[int] = mapped_column(ForeignKey("handoff.id", ondelete="CASCADE"), index=True)
+    mentor_id: Mapped[int | None] = mapped_column(ForeignKey("mentor.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, server_default=func.now())

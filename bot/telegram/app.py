@@ -13,6 +13,7 @@ import time
 from typing import Dict, List
 
 from telegram import BotCommand, Update
+from telegram.error import TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -56,17 +57,34 @@ class ChatPacer:
 
 
 async def deliver(context: ContextTypes.DEFAULT_TYPE, replies: List[Outgoing]) -> None:
-    """Send replies in order; buttons go under the last part of a split message."""
+    """Send replies in order; buttons go under the last part of a split message. Relayed media are copied
+    (copyMessage shows no sender, so neither side sees the other's account); notifications are edited in place."""
     pacer: ChatPacer = context.application.bot_data["pacer"]
+    assistant: Assistant = context.application.bot_data["assistant"]
     for reply in replies:
+        if reply.edit_message_id is not None:
+            try:
+                await context.bot.edit_message_text(reply.text, chat_id=reply.chat_id, message_id=reply.edit_message_id)
+            except TelegramError as error:  # too old or already changed: nothing else depends on it
+                logger.info("could not edit a notification: %s", error.__class__.__name__)
+            continue
+        if reply.copy_from is not None:
+            await pacer.wait(reply.chat_id)
+            await context.bot.copy_message(
+                reply.chat_id, from_chat_id=reply.copy_from[0], message_id=reply.copy_from[1],
+                reply_markup=keyboard(reply.buttons) if reply.buttons else None,
+            )
+            continue
         chunks = parts(reply.text, reply.rtl)
         for index, chunk in enumerate(chunks):
             last = index == len(chunks) - 1
             await pacer.wait(reply.chat_id)
-            await context.bot.send_message(
+            sent = await context.bot.send_message(
                 reply.chat_id, chunk, reply_markup=keyboard(reply.buttons) if last else None,
                 disable_web_page_preview=True,
             )
+            if last and reply.notification_id is not None:
+                assistant.record_notification(reply.notification_id, sent.message_id)
 
 
 def _incoming(update: Update, kind: str, text: str = "") -> Incoming:
@@ -83,6 +101,7 @@ def _incoming(update: Update, kind: str, text: str = "") -> Incoming:
         text=text,
         language_hint=user.language_code if user else None,
         location=location,
+        message_id=message.message_id if message is not None else 0,
     )
 
 
@@ -131,6 +150,11 @@ async def retry_pending(context: ContextTypes.DEFAULT_TYPE) -> None:
     await deliver(context, await context.application.bot_data["assistant"].retry_pending())
 
 
+async def check_waiting(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Job: people waiting for a mentor too long hear honestly that nobody is free."""
+    await deliver(context, context.application.bot_data["assistant"].check_waiting())
+
+
 async def purge_expired(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Job: delete data older than the retention period."""
     deleted = context.application.bot_data["assistant"].purge_expired()
@@ -169,6 +193,7 @@ def build_application(
     chat_interval: float = 1.0,
     retry_interval: float = 10.0,
     max_retries: int = 3,
+    waiting_interval: float = 15.0,
 ) -> Application:
     application = (
         Application.builder()
@@ -190,6 +215,7 @@ def build_application(
     application.add_handler(MessageHandler(filters.ALL, on_other))
     application.add_error_handler(on_error)
     application.job_queue.run_repeating(retry_pending, interval=retry_interval, first=retry_interval)
+    application.job_queue.run_repeating(check_waiting, interval=waiting_interval, first=waiting_interval)
     application.job_queue.run_repeating(purge_expired, interval=3600, first=60)
     return application
 
@@ -208,11 +234,16 @@ def run(settings, stack) -> None:
             pseudonym_key=settings.pseudonym_key,
             retention_days=settings.retention_days,
             tracker_db_url=f"sqlite:///{stack.tracker_db}",
+            mentor_hours=settings.mentor_hours,
+            mentor_timezone=settings.mentor_timezone,
+            handoff_timeout=settings.handoff_timeout,
+            invite_days=settings.invite_days,
         ),
     )
     application = build_application(
         settings.telegram_bot_token, assistant, base_url=settings.telegram_api_base_url,
         chat_interval=settings.telegram_chat_interval, retry_interval=settings.retry_interval,
+        waiting_interval=min(15.0, max(1.0, settings.handoff_timeout / 4)),
     )
     if settings.telegram_webhook_url:
         application.run_webhook(

@@ -64,7 +64,7 @@ async def test_fallback_asks_to_rephrase_then_offers_a_mentor(dispatcher, domain
     second = await ActionDefaultFallback().run(
         dispatcher, make_tracker("blorp blorp", intent="nlu_fallback", slots={"language": "en", "misses": 1.0}), domain
     )
-    assert slot_events(second)["pending_offer"] == "mentor"
+    assert slot_events(second)["pending_offer"] == "mentor_nlu"
     assert [b["payload"] for b in dispatcher.messages[1]["buttons"]] == ["/affirm", "/deny"]
 
 
@@ -73,6 +73,19 @@ async def test_yes_after_a_mentor_offer_requests_a_mentor(dispatcher, domain):
     events = await ActionAnswerOffer().run(dispatcher, tracker, domain)
     slots = slot_events(events)
     assert slots["handoff_requested"] is True and slots["pending_offer"] is None
+
+
+async def test_yes_after_the_not_understood_offer_asks_the_front_end_for_a_mentor(dispatcher, domain):
+    tracker = make_tracker("yes", intent="affirm", slots={"language": "en", "pending_offer": "mentor_nlu"}, metadata={"handoff": True})
+    await ActionAnswerOffer().run(dispatcher, tracker, domain)
+    assert [m.get("custom") for m in dispatcher.messages] == [{"handoff": {"reason": "not_understood"}}]
+
+
+async def test_yes_after_a_delete_offer_asks_the_front_end_to_erase(dispatcher, domain):
+    tracker = make_tracker("yes", intent="affirm", slots={"language": "en", "pending_offer": "delete"})
+    await ActionAnswerOffer().run(dispatcher, tracker, domain)
+    assert dispatcher.messages[0].get("custom") == {"erase": True}
+    assert dispatcher.messages[1]["text"]
 
 
 async def test_no_after_a_delete_offer_deletes_nothing(dispatcher, domain):

@@ -47,3 +47,17 @@ async def test_request_mentor_marks_the_handoff(dispatcher, domain):
     events = await ActionRequestMentor().run(dispatcher, tracker, domain)
     assert slot_events(events)["handoff_requested"] is True
     assert "112" in dispatcher.messages[0]["text"]
+
+
+async def test_with_a_front_end_that_hands_off_the_crisis_numbers_come_first_then_an_urgent_handoff(dispatcher, domain):
+    tracker = make_tracker("...", intent="crisis", slots={"language": "ar", "country": "DE"}, metadata={"handoff": True})
+    await ActionCrisis().run(dispatcher, tracker, domain)
+    assert "0800 111 0 111" in dispatcher.messages[0]["text"]
+    assert dispatcher.messages[1].get("custom") == {"handoff": {"reason": "crisis"}}
+    assert len(dispatcher.messages) == 2
+
+
+async def test_request_mentor_with_a_front_end_that_hands_off(dispatcher, domain):
+    tracker = make_tracker("a person please", intent="request_mentor", slots={"language": "en"}, metadata={"handoff": True})
+    await ActionRequestMentor().run(dispatcher, tracker, domain)
+    assert [m.get("custom") for m in dispatcher.messages] == [{"handoff": {"reason": "request"}}]

@@ -1,0 +1,81 @@
+"""`python -m bot mentors ...`: staff invite peer mentors and see the roster from the command line."""
+from __future__ import annotations
+
+import argparse
+
+import httpx
+from sqlalchemy import select
+
+from bot.config import Settings
+from bot.db import make_engine, migrate, session_factory
+from bot.db.models import Mentor
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    mentors = sub.add_parser("mentors", help="invite peer mentors, list the roster")
+    actions = mentors.add_subparsers(dest="mentors_command", required=True)
+    invite = actions.add_parser("invite", help="print a one-time invite link for a new mentor")
+    invite.add_argument("--name", required=True, help="first name or pseudonym, shown to the people they help")
+    invite.add_argument("--languages", required=True, help="comma-separated language codes, e.g. ar,fa")
+    invite.add_argument("--countries", default="", help="DK, DE or DK,DE (default: both)")
+    invite.add_argument("--supervisor", action="store_true", help="a supervisor: urgent cases, flags, all case notes")
+    invite.add_argument("--max-cases", type=int, default=3, help="most chats at a time (default 3)")
+    actions.add_parser("list", help="the roster: languages, duty, open chats")
+    deactivate = actions.add_parser("deactivate", help="remove a mentor's access (their open chats go back to the queue)")
+    deactivate.add_argument("mentor_id", type=int)
+
+
+def bot_username(settings: Settings) -> str | None:
+    """TELEGRAM_BOT_USERNAME, else ask Telegram (getMe) with the token; None without either."""
+    if settings.telegram_bot_username:
+        return settings.telegram_bot_username.lstrip("@")
+    if not settings.telegram_bot_token:
+        return None
+    try:
+        response = httpx.get(f"{settings.telegram_api_base_url}{settings.telegram_bot_token}/getMe", timeout=10)
+        return response.json()["result"]["username"]
+    except (httpx.HTTPError, KeyError, ValueError):
+        return None
+
+
+def run(args: argparse.Namespace) -> int:
+    from bot.assistant import Assistant
+    from bot.assistant import Settings as AssistantSettings
+    from bot.rasa_client import RasaClient
+
+    settings = Settings.from_env()
+    migrate(settings.database_url)
+    sessions = session_factory(make_engine(settings.database_url))
+    desk = Assistant(sessions, RasaClient(settings.rasa_url), AssistantSettings(
+        pseudonym_key=settings.pseudonym_key, invite_days=settings.invite_days)).desk
+    if args.mentors_command == "invite":
+        with sessions.begin() as session:
+            try:
+                invite = desk.create_invite(session, args.name, args.languages.split(","), args.countries.split(","),
+                                            supervisor=args.supervisor, max_cases=args.max_cases)
+            except ValueError as error:
+                print(f"error: {error}")
+                return 2
+            code, expires = invite.code, invite.expires_at
+        username = bot_username(settings)
+        if username:
+            print(f"https://t.me/{username}?start={code}")
+        else:
+            print(f"Send the mentor this link, with your bot's username: https://t.me/<bot_username>?start={code}")
+        print(f"It works once, until {expires:%Y-%m-%d %H:%M} UTC.")
+        return 0
+    if args.mentors_command == "list":
+        with sessions() as session:
+            for mentor in session.scalars(select(Mentor).order_by(Mentor.id)):
+                print(f"{mentor.id:>4}  {mentor.name:<20} {mentor.role:<10} {mentor.languages:<16} "
+                      f"{'on duty' if mentor.on_duty else 'off duty':<9} {desk.load(session, mentor)}/{mentor.max_cases}"
+                      f"{'' if mentor.active else '  (deactivated)'}")
+        return 0
+    with sessions.begin() as session:
+        mentor = session.get(Mentor, args.mentor_id)
+        if mentor is None:
+            print(f"error: no mentor {args.mentor_id}")
+            return 2
+        out = desk.deactivate(session, mentor)
+    print(f"deactivated {args.mentor_id}; {len(out)} open chats went back to the queue (mentors are notified when the bot runs)")
+    return 0

@@ -1,0 +1,105 @@
+"""User-visible strings of the hand-off to a peer mentor (English msgids; translations in locales/).
+
+People read them in their language; mentors in the language their Telegram app uses (English when the program
+has no catalog for it). Placeholders are named so translators can reorder them."""
+from bot.i18n import _
+
+# --- to the person ------------------------------------------------------------------------------------------
+SEARCHING = _(
+    "I am looking for a peer mentor who speaks %(language)s. I will tell you as soon as one joins. "
+    "You can already write here what you need: the mentor will read it."
+)
+SEARCHING_URGENT = _(
+    "I have alerted the peer mentors and supervisors on duty now. Please stay in this chat. "
+    "If you are in danger, call 112."
+)
+ALREADY_WAITING = _("You are already waiting for a peer mentor. What you write here is kept for them. To cancel, send /end.")
+KEPT_FOR_MENTOR = _("Thank you, I have kept this for the peer mentor.")
+NO_MENTOR_NOW = _(
+    "I am sorry: no peer mentor is free right now. Mentors are usually available: %(hours)s. "
+    "The next time mentors are on duty: %(opening)s.\n\n"
+    "Write your message here: the next mentor on duty will receive it. Nothing you write is lost.\n\n"
+    "%(numbers)s"
+)
+ALWAYS_OPEN = _("at any time, when one is on duty")
+SOON = _("as soon as one comes on duty")
+NUMBERS_DK = _(
+    "If it cannot wait: emergency %(emergency)s; Livslinien %(lifeline)s (day and night); doctor on call at "
+    "night and at weekends: your region's number (Capital Region: %(acute_capital)s)."
+)
+NUMBERS_DE = _(
+    "If it cannot wait: emergency %(emergency)s; doctor on call %(on_call_doctor)s; "
+    "TelefonSeelsorge %(crisis_line_1)s or %(crisis_line_2)s (day and night)."
+)
+NUMBERS_ANY = _(
+    "If it cannot wait: emergency 112. Crisis lines, day and night: Denmark Livslinien 70 201 201; "
+    "Germany TelefonSeelsorge 0800 111 0 111."
+)
+MENTOR_JOINED = _(
+    "%(name)s, a peer mentor, has joined the chat. What you write here now goes to %(name)s, not to the "
+    "assistant. %(name)s does not see your Telegram account. Send /end to finish the chat."
+)
+FROM_MENTOR = _("%(name)s (peer mentor): %(text)s")
+HANDED_OVER = _("Your peer mentor has passed your chat to a colleague. I will tell you when they join.")
+CHAT_ENDED = _("The chat with the peer mentor has ended. You are talking to the assistant again.")
+REQUEST_CANCELLED = _("Your request for a peer mentor is cancelled. You are talking to the assistant again.")
+RATE = _("How helpful was the chat with the peer mentor? 1 = not helpful, 5 = very helpful.")
+RATED = _("Thank you for your rating.")
+IN_MENTOR_CHAT = _("You are in a chat with a peer mentor. Send /end to go back to the assistant.")
+NOT_RELAYED = _("I could not pass this on to the peer mentor. Please write it as text.")
+
+# --- to the mentor -------------------------------------------------------------------------------------------
+M_WELCOME = _(
+    "Welcome, %(name)s. You are registered as a %(role)s for: %(languages)s.\n"
+    "You are off duty now. Commands:\n"
+    "/duty – go on or off duty\n/queue – waiting requests\n/cases – your open chats\n"
+    "/end – end the current chat\n/handover – pass the current chat to a colleague\n"
+    "/note TEXT – a private case note\n/flag – ask a supervisor to look at the current chat"
+)
+M_ROLE_MENTOR = _("peer mentor")
+M_ROLE_SUPERVISOR = _("supervisor")
+M_INVITE_INVALID = _("This invitation link is not valid, was already used or has expired. Ask the program staff for a new one.")
+M_DUTY_ON = _("You are on duty for: %(languages)s (at most %(cap)s chats at a time).")
+M_DUTY_OFF = _("You are off duty. Your open chats stay open.")
+M_REQUEST = _("New request #%(case)s%(urgent)s\nLanguage: %(language)s · Country: %(country)s\n%(summary)s")
+M_URGENT = _(" – URGENT (crisis)")
+M_CLAIM = _("Take this chat")
+M_TAKEN = _("Request #%(case)s was taken by %(name)s.")
+M_TAKEN_BY_YOU = _("You took request #%(case)s.")
+M_CLAIMED = _(
+    "You are connected to #%(case)s (%(person)s). What you write here goes to them through the bot; they do "
+    "not see your Telegram account, you do not see theirs. /end to finish."
+)
+M_LEFT_WHILE_WAITING = _("#%(case)s wrote while waiting:")
+M_ALREADY_TAKEN = _("Request #%(case)s was already taken or closed.")
+M_NOT_ALLOWED = _("Only peer mentors registered for this language can take this request.")
+M_AT_CAPACITY = _("You already have %(cap)s open chats. End one before taking another.")
+M_NO_CASE = _("You have no open chat. Waiting requests: /queue")
+M_FROM_PERSON = _("#%(case)s: %(text)s")
+M_MEDIA_FROM_PERSON = _("#%(case)s sent this:")
+M_PERSON_ENDED = _("%(person)s ended chat #%(case)s.")
+M_ENDED = _("Chat #%(case)s is closed. Thank you.")
+M_QUEUE = _("Waiting requests:")
+M_QUEUE_EMPTY = _("Nobody is waiting.")
+M_CASES = _("Your open chats (tap one to write to it):")
+M_SWITCHED = _("You are now writing to #%(case)s.")
+M_NOTE_SAVED = _("Note saved on #%(case)s. Only mentors on this case and supervisors can read it.")
+M_NOTE_EMPTY = _("Write the note after the command, for example: /note needs an interpreter on Monday")
+M_NOTES = _("Case #%(case)s, notes:")
+M_FLAGGED = _("#%(case)s is flagged for supervision. The supervisors on duty have been told.")
+M_FLAG_NOTICE = _("%(name)s asks for supervision on #%(case)s. /case %(case)s shows its summary and notes.")
+M_HANDED_OVER = _("You passed #%(case)s to a colleague. It is back in the queue.")
+M_CASE_HIDDEN = _("Only the mentor on a case and supervisors can read it.")
+M_HELP = _(
+    "/duty – go on or off duty\n/queue – waiting requests\n/cases – your open chats\n"
+    "/end – end the current chat\n/handover – pass the current chat to a colleague\n"
+    "/note TEXT – a private case note\n/flag – ask a supervisor to look at the current chat\n"
+    "/case NUMBER – summary and notes of a case (supervisors and the mentor on the case)"
+)
+M_SUMMARY_REASON = _("Reason: %(reason)s")
+M_REASON_CRISIS = _("crisis (the emergency and crisis numbers were given first)")
+M_REASON_DISTRESS = _("emotional distress")
+M_REASON_REQUEST = _("asked for a peer mentor")
+M_REASON_NOT_UNDERSTOOD = _("the assistant did not understand")
+M_SUMMARY_TOPICS = _("Asked about: %(topics)s")
+M_SUMMARY_LAST = _("Last messages:")
