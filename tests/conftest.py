@@ -118,26 +118,31 @@ class RunningBot:
         self._thread.join(timeout=30)
 
 
-@pytest.fixture(scope="session")
-def telegram_bot(stack, fake_api, tmp_path_factory) -> Iterator[RunningBot]:
-    """Bot + Rasa + actions, talking to the fake Bot API over HTTP; a fresh SQLite database."""
+def start_bot(stack, fake_api, database_url: str, **settings) -> RunningBot:
+    """Bot + Rasa + actions on `database_url` (migrated here), polling the fake Bot API in a thread."""
     from bot.assistant import Assistant
     from bot.assistant import Settings as AssistantSettings
     from bot.db import make_engine, migrate, session_factory
     from bot.rasa_client import RasaClient
     from bot.telegram.app import build_application
 
-    database_url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'bot.db'}"
     migrate(database_url)
     assistant = Assistant(
         session_factory(make_engine(database_url)),
         RasaClient(stack.rasa_url, stack.token),
-        AssistantSettings(pseudonym_key="test-key", tracker_db_url=f"sqlite:///{stack.tracker_db}"),
+        AssistantSettings(pseudonym_key="test-key", tracker_db_url=f"sqlite:///{stack.tracker_db}", **settings),
     )
     application = build_application(
         "123456:TEST-TOKEN", assistant, base_url=fake_api.base_url, chat_interval=0.05, retry_interval=0.5,
+        waiting_interval=0.5,
     )
-    running = RunningBot(application, assistant, database_url)
+    return RunningBot(application, assistant, database_url)
+
+
+@pytest.fixture(scope="session")
+def telegram_bot(stack, fake_api, tmp_path_factory) -> Iterator[RunningBot]:
+    """Bot + Rasa + actions, talking to the fake Bot API over HTTP; a fresh SQLite database."""
+    running = start_bot(stack, fake_api, f"sqlite:///{tmp_path_factory.mktemp('db') / 'bot.db'}")
     yield running
     running.stop()
 
