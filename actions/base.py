@@ -22,6 +22,8 @@ SLOT_COUNTRY = "country"
 SLOT_PENDING_TOPIC = "pending_topic"
 SLOT_PENDING_OFFER = "pending_offer"
 SLOT_MISSES = "misses"
+# topics whose answers offer a peer mentor: letters from the authorities, benefits, psychological help
+COMPLEX_TOPICS = {"social_services", "mental_health_services"}
 
 
 @dataclass
@@ -104,7 +106,10 @@ class Turn:
             return False
         body = self.t(answer.text, **content.numbers(self.country))
         source = self.t(messages.SOURCE, name=answer.source_name, url=answer.source_url)
-        self.dispatcher.utter_message(text=f"{body}\n\n{source}")
+        buttons = []
+        if topic in COMPLEX_TOPICS:  # cases an FAQ rarely solves: a person is one tap away
+            buttons = [{"title": self.t(messages.TALK_TO_MENTOR), "payload": "/request_mentor"}]
+        self.dispatcher.utter_message(text=f"{body}\n\n{source}", buttons=buttons)
         return True
 
 

@@ -97,3 +97,4 @@ TOPIC_TITLES = {
     "social_services": _("Municipality / letters / benefits"),
     "costs": _("Costs"),
 }
+TALK_TO_MENTOR = _("Talk to a peer mentor")

@@ -59,6 +59,20 @@ def countries() -> Dict[str, Dict[str, Any]]:
     return _load("countries.yml")
 
 
+@cache
+def international_numbers() -> Dict[str, str]:
+    """Every full-length phone number of the countries (8+ digits) in international format, keyed by how the
+    texts write it. Telegram apps make numbers in international format tappable; short codes (112, 1813,
+    116117) are dialled as they are and cannot be written internationally."""
+    result: Dict[str, str] = {}
+    for spec in countries().values():
+        code = spec.get("calling_code")
+        for number in spec["numbers"].values():
+            if code and sum(ch.isdigit() for ch in number) >= 8:
+                result[number] = f"{code} {number[1:] if number.startswith('0') else number}"
+    return result
+
+
 def numbers(country: str) -> Mapping[str, str]:
     """Phone numbers of a country, the values for the answer texts' placeholders."""
     return countries()[country]["numbers"]

@@ -381,6 +381,12 @@ class Desk:
             return self.duty(session, mentor, {"on": True, "off": False}.get(argument.lower(), not mentor.on_duty))
         if command == "queue":
             return self.queue(session, mentor)
+        if command == "languages":
+            codes = [code.strip().lower() for code in argument.replace(" ", ",").split(",") if code.strip()]
+            if codes and all(code in content.languages() for code in codes):
+                mentor.languages = ",".join(dict.fromkeys(codes))
+            return [mentor_out(mentor, m.M_LANGUAGES, languages=self._language_names(mentor),
+                               example=mentor.languages, codes=", ".join(content.languages()))]
         if command == "cases":
             cases = session.scalars(select(Handoff).where(Handoff.mentor_id == mentor.id, Handoff.status == "claimed")).all()
             if not cases:

@@ -94,8 +94,10 @@ M_HELP = _(
     "/duty – go on or off duty\n/queue – waiting requests\n/cases – your open chats\n"
     "/end – end the current chat\n/handover – pass the current chat to a colleague\n"
     "/note TEXT – a private case note\n/flag – ask a supervisor to look at the current chat\n"
-    "/case NUMBER – summary and notes of a case (supervisors and the mentor on the case)"
+    "/case NUMBER – summary and notes of a case (supervisors and the mentor on the case)\n"
+    "/languages – the languages you take requests in"
 )
+M_LANGUAGES = _("You take requests in: %(languages)s. To change them send /languages with the codes, e.g. /languages %(example)s (codes: %(codes)s).")
 M_SUMMARY_REASON = _("Reason: %(reason)s")
 M_REASON_CRISIS = _("crisis (the emergency and crisis numbers were given first)")
 M_REASON_DISTRESS = _("emotional distress")

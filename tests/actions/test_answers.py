@@ -20,6 +20,8 @@ async def test_action_answer_topic_answers_every_topic_with_source(dispatcher, d
     assert answer.source_url in message["text"]
     assert "%(" not in message["text"], "an unfilled placeholder reached the user"
     assert slot_events(events).get("pending_topic", "unset") in (None, "unset")
+    offers_mentor = [b["payload"] for b in message["buttons"]] == ["/request_mentor"]
+    assert offers_mentor == (topic in ("social_services", "mental_health_services"))
 
 
 @pytest.mark.parametrize(

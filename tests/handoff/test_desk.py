@@ -247,3 +247,15 @@ def test_handover_puts_the_case_back_and_notifies_the_others(sessions):
         assert [o.chat_id for o in out if o.buttons] == [second.chat_id]
         assert any(o.chat_id == 11 for o in out)
         assert session.get(Handoff, case_id).status == "waiting"
+
+
+def test_a_mentor_sets_their_languages(sessions):
+    desk = make_desk()
+    with sessions.begin() as session:
+        amal = mentor(session, desk, 681, "ar")
+        desk.from_mentor(session, amal, Incoming(1, 681, 681, "command", "/languages ar, fa"))
+        assert amal.language_list == ["ar", "fa"]
+        desk.from_mentor(session, amal, Incoming(2, 681, 681, "command", "/languages klingon"))
+        assert amal.language_list == ["ar", "fa"]  # unknown codes change nothing
+        out = desk.request(session, person(session, 12, "fa"), "fa", "request", now=NOW)
+        assert amal.chat_id in chats(out)

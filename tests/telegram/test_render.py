@@ -4,6 +4,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot import content
 from bot.assistant import country_of_location
 from bot.telegram.render import RLM, keyboard, parts, split_text
 
@@ -50,3 +51,31 @@ def test_country_of_location():
     assert country_of_location(54.78, 9.44) == "DE"  # Flensburg
     assert country_of_location(55.0, 9.2) == "DK"  # Southern Jutland
     assert country_of_location(59.33, 18.07) is None  # Stockholm
+
+
+def test_long_phone_numbers_become_international_so_telegram_makes_them_tappable():
+    from bot.telegram.render import tappable
+
+    text = "Livslinien 70 201 201 · TelefonSeelsorge 0800 111 0 111 · 112 · 116117 · Lægevagten 1813"
+    assert tappable(text) == (
+        "Livslinien +45 70 201 201 · TelefonSeelsorge +49 800 111 0 111 · 112 · 116117 · Lægevagten 1813"
+    )
+    assert tappable(tappable(text)) == tappable(text)  # never twice
+    assert tappable("call 70 201 2019 or 170 201 201") == "call 70 201 2019 or 170 201 201"  # only whole numbers
+
+
+@given(st.lists(st.one_of(st.sampled_from(sorted(content.international_numbers())), st.text(alphabet="abc xyz.,·", max_size=12))))
+def test_tappable_changes_exactly_the_known_numbers(segments):
+    from bot.telegram.render import tappable
+
+    text = " ".join(segments)
+    assert tappable(text) == " ".join(content.international_numbers().get(s, s) for s in segments)
+
+
+def test_numbers_commands_case_numbers_and_links_stay_left_to_right_in_rtl_text():
+    [text] = parts("اتصل على 70 201 201 أو أرسل /end للحالة #12: https://www.sundhed.dk/borger/", rtl=True)
+    assert text == (
+        RLM + "اتصل على \u2066+45 70 201 201\u2069 أو أرسل \u2066/end\u2069 للحالة \u2066#12\u2069: "
+        "\u2066https://www.sundhed.dk/borger/\u2069"
+    )
+    assert parts("call 70 201 201, send /end", rtl=False) == ["call +45 70 201 201, send /end"]

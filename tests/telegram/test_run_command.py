@@ -15,6 +15,7 @@ import pytest
 from bot import content
 from bot import messages as ui
 from bot.i18n import translate
+from bot.telegram.render import tappable
 from tests.telegram.test_bot_e2e import QUESTIONS, onboard, visible
 
 pytestmark = pytest.mark.e2e
@@ -83,7 +84,7 @@ def test_run_command_serves_telegram_and_stops_on_ctrl_c(own_api, tmp_path):
             sent = onboard(fake_api, user, lang, country)
             fake_api.send_text(user, question)
             answer = fake_api.wait_for(user, 1, after=sent)[0]
-            expected = translate(lang, content.answer(topic, country).text, content.numbers(country))
+            expected = tappable(translate(lang, content.answer(topic, country).text, content.numbers(country)))
             assert visible(answer.text).startswith(visible(expected)), (lang, answer.text[:80])
     finally:
         process.send_signal(signal.SIGINT)
