@@ -2,3 +2,9 @@
 
 rasa-sdk imports every submodule of this package and registers each concrete `Action` subclass.
 """
+import os
+
+from bot import content_store
+
+# answers and translations that staff publish in the web admin are live within seconds (bot.content_store)
+content_store.configure(os.environ.get("DATABASE_URL"))

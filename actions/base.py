@@ -13,7 +13,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import messages
-from bot import content, language
+from bot import content, content_store, language
 from bot.i18n import translate
 
 SLOT_LANGUAGE = "language"
@@ -104,8 +104,14 @@ class Turn:
         answer = content.answer(topic, self.country) if self.country else None
         if answer is None:
             return False
-        body = self.t(answer.text, **content.numbers(self.country))
-        source = self.t(messages.SOURCE, name=answer.source_name, url=answer.source_url)
+        store = content_store.current()
+        published = store.answer(topic, self.country, self.lang) if store else None
+        if published is not None:  # edited and published by staff in the web admin
+            body = content.fill(published.text, self.country)
+            source = self.t(messages.SOURCE, name=published.source_name, url=published.source_url)
+        else:
+            body = self.t(answer.text, **content.numbers(self.country))
+            source = self.t(messages.SOURCE, name=answer.source_name, url=answer.source_url)
         buttons = []
         if topic in COMPLEX_TOPICS:  # cases an FAQ rarely solves: a person is one tap away
             buttons = [{"title": self.t(messages.TALK_TO_MENTOR), "payload": "/request_mentor"}]

@@ -13,6 +13,9 @@ def main(argv: list[str] | None = None) -> int:
     from bot.handoff import cli as mentors_cli
 
     mentors_cli.add_parser(sub)
+    from bot.admin import cli as admin_cli
+
+    admin_cli.add_parser(sub)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -23,6 +26,8 @@ def main(argv: list[str] | None = None) -> int:
         return run()
     if args.command == "mentors":
         return mentors_cli.run(args)
+    if args.command == "admin":
+        return admin_cli.run(args)
     return 2
 
 

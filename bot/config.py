@@ -37,6 +37,9 @@ class Settings:
     mentor_timezone: str = "Europe/Copenhagen"
     handoff_timeout: float = 300.0
     invite_days: int = 7
+    admin_port: int = 8080
+    admin_secret_key: str = "dev-only-admin-secret"
+    admin_cookie_secure: bool = True
     locales_dir: Path = field(default=ROOT / "locales")
     content_dir: Path = field(default=ROOT / "content")
 
@@ -69,4 +72,7 @@ class Settings:
             mentor_timezone=_env("MENTOR_TIMEZONE", cls.mentor_timezone),
             handoff_timeout=float(_env("HANDOFF_TIMEOUT", "300")),
             invite_days=int(_env("INVITE_DAYS", "7")),
+            admin_port=int(_env("ADMIN_PORT", "8080")),
+            admin_secret_key=_env("ADMIN_SECRET_KEY", cls.admin_secret_key),
+            admin_cookie_secure=_env("ADMIN_COOKIE_SECURE", "true").lower() not in ("0", "false", "no"),
         )

@@ -5,6 +5,8 @@ The English texts are msgids of the gettext catalogs; `extract_content` lets Bab
 """
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -71,6 +73,20 @@ def international_numbers() -> Dict[str, str]:
             if code and sum(ch.isdigit() for ch in number) >= 8:
                 result[number] = f"{code} {number[1:] if number.startswith('0') else number}"
     return result
+
+
+PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+def placeholders(text: str) -> set[str]:
+    return set(PLACEHOLDER.findall(text))
+
+
+def fill(text: str, country: str) -> str:
+    """Put the country's phone numbers into an answer text edited by staff; unknown placeholders stay visible
+    rather than crash (the admin refuses them on save)."""
+    known = numbers(country)
+    return PLACEHOLDER.sub(lambda match: known.get(match.group(1), match.group(0)), text)
 
 
 def numbers(country: str) -> Mapping[str, str]:

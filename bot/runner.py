@@ -61,8 +61,21 @@ class Stack:
             "actions",
             [str(ROOT / ".venv-app/bin/python"), "-m", "rasa_sdk", "--actions", "actions",
              "-p", str(self.settings.action_port), "--quiet"],
-            {"SANIC_HOST": "127.0.0.1", "PYTHONPATH": str(ROOT)},
+            {"SANIC_HOST": "127.0.0.1", "PYTHONPATH": str(ROOT), "DATABASE_URL": self.settings.database_url},
         )
+
+    def start_admin(self) -> None:
+        """The web admin (FastAPI under uvicorn), on 127.0.0.1 only."""
+        self._spawn(
+            "admin",
+            [str(ROOT / ".venv-app/bin/python"), "-m", "uvicorn", "bot.admin.app:create_app", "--factory",
+             "--host", "127.0.0.1", "--port", str(self.settings.admin_port), "--no-access-log"],
+            {"PYTHONPATH": str(ROOT), "DATABASE_URL": self.settings.database_url},
+        )
+
+    @property
+    def admin_url(self) -> str:
+        return f"http://127.0.0.1:{self.settings.admin_port}"
 
     def start_rasa(self) -> None:
         self.tracker_db.parent.mkdir(parents=True, exist_ok=True)
@@ -85,6 +98,8 @@ class Stack:
         """Block until both servers answer (Rasa loads its model in ~40 s)."""
         deadline = time.monotonic() + timeout
         checks = {"actions": f"{self.action_url}/health", "rasa": f"{self.rasa_url}/status?token={self.token}"}
+        if "admin" in self.processes:
+            checks["admin"] = f"{self.admin_url}/login"
         pending = dict(checks)
         while pending:
             for name, url in list(pending.items()):
@@ -101,9 +116,14 @@ class Stack:
             if pending:
                 time.sleep(0.5)
 
-    def start(self) -> Stack:
+    def start(self, admin: bool = False) -> Stack:
+        from bot.db import migrate
+
+        migrate(self.settings.database_url)  # actions and admin read the product database
         self.start_actions()
         self.start_rasa()
+        if admin:
+            self.start_admin()
         self.wait_ready()
         return self
 
@@ -130,7 +150,9 @@ def run(settings: Settings | None = None) -> int:
     signal.signal(signal.SIGTERM, _terminate)
     print("Starting the Rasa server and the action server (about a minute)...", flush=True)
     try:
-        stack.start()
+        stack.start(admin=True)
+        print(f"Web admin: {stack.admin_url} (first account: .venv-app/bin/python -m bot admin create-user --username NAME)",
+              flush=True)
         if settings.telegram_bot_token:
             from bot.telegram.app import run as run_telegram
 

@@ -13,7 +13,7 @@ mkdir -p "$CACHE" var models
 log() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 
 # --- system packages (Debian) -------------------------------------------------------------------
-APT_PACKAGES=(python3-venv)
+APT_PACKAGES=(python3-venv chromium fonts-noto-core)  # chromium: browser tests of the web admin (Playwright drives it)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
@@ -86,6 +86,7 @@ make_venv app "$PY311" install_app requirements/app.lock requirements/app-nodeps
 [ -f credentials.yml ] || cp credentials.template.yml credentials.yml
 [ -f .env ] || cp .env.template .env
 grep -q '^PSEUDONYM_KEY=.' .env || echo "PSEUDONYM_KEY=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" >> .env
+grep -q '^ADMIN_SECRET_KEY=.' .env || echo "ADMIN_SECRET_KEY=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" >> .env
 .venv-app/bin/pybabel compile -d locales -D messages > /dev/null
 PYTHONPATH="$PWD" .venv-app/bin/python -c "from bot.config import Settings; from bot.db import migrate; migrate(Settings.from_env().database_url)"
 log "ready: .venv-rasa ($(.venv-rasa/bin/python -V)), .venv-app ($(.venv-app/bin/python -V))"

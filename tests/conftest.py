@@ -40,8 +40,9 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
     from bot.config import Settings
     from bot.runner import Stack
 
-    settings = Settings(rasa_port=_free_port(), action_port=_free_port())
     tmp = tmp_path_factory.mktemp("stack")
+    # the action server reads staff-published answers from the product database the test bot also uses
+    settings = Settings(rasa_port=_free_port(), action_port=_free_port(), database_url=f"sqlite:///{tmp / 'product.db'}")
     running = Stack(settings, log_dir=tmp / "log", tracker_db=tmp / "tracker.db")
     try:
         running.start()
@@ -141,8 +142,8 @@ def start_bot(stack, fake_api, database_url: str, **settings) -> RunningBot:
 
 @pytest.fixture(scope="session")
 def telegram_bot(stack, fake_api, tmp_path_factory) -> Iterator[RunningBot]:
-    """Bot + Rasa + actions, talking to the fake Bot API over HTTP; a fresh SQLite database."""
-    running = start_bot(stack, fake_api, f"sqlite:///{tmp_path_factory.mktemp('db') / 'bot.db'}")
+    """Bot + Rasa + actions, talking to the fake Bot API over HTTP; the stack's fresh SQLite database."""
+    running = start_bot(stack, fake_api, stack.settings.database_url)
     yield running
     running.stop()
 

@@ -197,3 +197,81 @@ class CaseNote(Base):
     mentor_id: Mapped[int | None] = mapped_column(ForeignKey("mentor.id", ondelete="SET NULL"))
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, server_default=func.now())
+
+
+class StaffUser(Base):
+    """A program staff account of the web admin. Roles: editor (answers, translations), supervisor (+ mentors,
+    insight), admin (+ accounts, audit log). Passwords are Argon2 hashes; there is no default account."""
+
+    __tablename__ = "staff_user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, server_default=func.now())
+    last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class LoginAttempt(Base):
+    """Failed and successful logins, for rate limiting (kept in the database so every instance sees them)."""
+
+    __tablename__ = "login_attempt"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), index=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)
+    succeeded: Mapped[bool] = mapped_column(Boolean)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+
+
+class AnswerText(Base):
+    """An answer edited by staff for one topic, country and language: a draft, and the published text the bot
+    uses (within seconds, no retrain). Without a row, the built-in answer (content/topics.yml + catalogs) is used."""
+
+    __tablename__ = "answer_text"
+    __table_args__ = (UniqueConstraint("topic", "country", "language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    topic: Mapped[str] = mapped_column(String(40))
+    country: Mapped[str] = mapped_column(String(2))
+    language: Mapped[str] = mapped_column(String(8))
+    draft_text: Mapped[str | None] = mapped_column(Text)
+    draft_source_name: Mapped[str | None] = mapped_column(String(200))
+    draft_source_url: Mapped[str | None] = mapped_column(String(500))
+    draft_updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    published_text: Mapped[str | None] = mapped_column(Text)
+    published_source_name: Mapped[str | None] = mapped_column(String(200))
+    published_source_url: Mapped[str | None] = mapped_column(String(500))
+    published_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    updated_by: Mapped[str | None] = mapped_column(String(64))
+
+
+class TranslationOverride(Base):
+    """A translation imported from a .po file (translators' workflow); used instead of the shipped catalog."""
+
+    __tablename__ = "translation_override"
+    __table_args__ = (UniqueConstraint("language", "msgid_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    language: Mapped[str] = mapped_column(String(8))
+    msgid_hash: Mapped[str] = mapped_column(String(64))  # sha256 of msgid: msgids are long texts
+    msgid: Mapped[str] = mapped_column(Text)
+    msgstr: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_by: Mapped[str | None] = mapped_column(String(64))
+
+
+class AuditEntry(Base):
+    """Who changed what: the state before and after (JSON), so a change can be reverted."""
+
+    __tablename__ = "audit_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    username: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(40))
+    entity: Mapped[str] = mapped_column(String(120))
+    before: Mapped[str | None] = mapped_column(Text)
+    after: Mapped[str | None] = mapped_column(Text)

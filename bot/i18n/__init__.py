@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from babel.support import NullTranslations, Translations
 
@@ -31,8 +31,17 @@ def catalog(lang: str) -> NullTranslations:
     return Translations.load(str(LOCALES_DIR), [lang], DOMAIN)
 
 
+_override: Callable[[str, str], str | None] | None = None
+
+
+def set_override(lookup: Callable[[str, str], str | None] | None) -> None:
+    """Translations imported by staff (bot.content_store) win over the shipped catalogs."""
+    global _override
+    _override = lookup
+
+
 def translate(lang: str, message: str, values: Mapping[str, Any] | None = None, **kwargs: Any) -> str:
     """Translate `message` into `lang` and fill its named placeholders (%(name)s)."""
-    text = catalog(lang).gettext(message)
+    text = (_override(lang, message) if _override and lang != "en" else None) or catalog(lang).gettext(message)
     params = {**(values or {}), **kwargs}
     return text % params if params else text

@@ -23,7 +23,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import content
+from bot import content, content_store
 from bot import messages as ui
 from bot.assistant import Assistant, Incoming, Outgoing
 from bot.i18n import translate
@@ -227,6 +227,7 @@ def run(settings, stack) -> None:
     from bot.rasa_client import RasaClient
 
     migrate(settings.database_url)
+    content_store.configure(settings.database_url)  # translations staff import in the web admin
     assistant = Assistant(
         session_factory(make_engine(settings.database_url)),
         RasaClient(stack.rasa_url, stack.token),

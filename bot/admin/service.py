@@ -1,0 +1,259 @@
+"""What the web admin does, as plain functions over the database (the routes are thin; tests call these).
+
+Answers: every topic per country and language; staff edit a draft and publish it; the bot uses the published
+text within seconds (bot.content_store). English is the source language: a translation published before the
+English text was last published is "outdated"; one the catalogs do not have is "missing".
+Translations: `.po` export/import per language (Babel); an import is validated entry by entry and applied
+whole or not at all. Every change is in the audit log with the state before and after, so it can be reverted.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import re
+from dataclasses import dataclass
+from typing import Any, Dict, List, Tuple
+
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import PoFileError, read_po, write_po
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot import content
+from bot.content_store import msgid_hash
+from bot.db.models import AnswerText, AuditEntry, TranslationOverride, utcnow
+from bot.i18n import LOCALES_DIR, catalog
+
+SOURCE_LANGUAGE = "en"
+ANSWER_FIELDS = ("draft_text", "draft_source_name", "draft_source_url", "draft_updated_at",
+                 "published_text", "published_source_name", "published_source_url", "published_at", "updated_by")
+_STRAY_PERCENT = re.compile(r"%(?!\(\w+\)s)")
+
+
+class ValidationError(ValueError):
+    """A change that would put something wrong in front of people; `problems` says what, line by line."""
+
+    def __init__(self, problems: List[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+@dataclass
+class AnswerView:
+    topic: str
+    country: str
+    language: str
+    text: str  # what the bot says now (published, else built-in)
+    source_name: str
+    source_url: str
+    draft: str | None
+    status: str  # built-in | published | draft | outdated | missing
+    published_at: dt.datetime | None
+
+
+def _aware(value: dt.datetime | None) -> dt.datetime | None:
+    return value.replace(tzinfo=dt.timezone.utc) if value is not None and value.tzinfo is None else value
+
+
+def built_in(topic: str, country: str, language: str) -> Tuple[str, bool]:
+    """The shipped text (placeholders kept) and whether the language's catalog has a translation of it."""
+    base = content.answer(topic, country)
+    if language == SOURCE_LANGUAGE:
+        return base.text, True
+    translated = catalog(language).gettext(base.text)
+    return translated, translated != base.text
+
+
+def answer_view(session: Session, topic: str, country: str, language: str) -> AnswerView:
+    base = content.answer(topic, country)
+    row = session.scalar(select(AnswerText).where(
+        AnswerText.topic == topic, AnswerText.country == country, AnswerText.language == language))
+    text, translated = built_in(topic, country, language)
+    source_name, source_url = base.source_name, base.source_url
+    published_at = None
+    if row is not None and row.published_text is not None:
+        text, source_name, source_url = row.published_text, row.published_source_name or "", row.published_source_url or ""
+        published_at, translated = _aware(row.published_at), True
+    status = "published" if published_at else "built-in"
+    if language != SOURCE_LANGUAGE:
+        source = session.scalar(select(AnswerText.published_at).where(
+            AnswerText.topic == topic, AnswerText.country == country, AnswerText.language == SOURCE_LANGUAGE))
+        if not translated:
+            status = "missing"
+        elif source is not None and (published_at is None or published_at < _aware(source)):
+            status = "outdated"
+    draft = row.draft_text if row is not None else None
+    if draft is not None and status in ("built-in", "published"):
+        status = "draft"
+    return AnswerView(topic, country, language, text, source_name, source_url, draft, status, published_at)
+
+
+def all_answers(session: Session, language: str | None = None) -> List[AnswerView]:
+    languages = [language] if language else list(content.languages())
+    return [answer_view(session, topic, country, lang)
+            for topic in sorted(content.topics()) for country in content.COUNTRIES for lang in languages]
+
+
+def validate_answer(text: str, source_name: str, source_url: str, country: str) -> None:
+    problems = []
+    if not text.strip():
+        problems.append("The answer is empty.")
+    unknown = sorted(content.placeholders(text) - set(content.numbers(country)))
+    if unknown:
+        problems.append(f"Unknown placeholders: {', '.join('%(' + u + ')s' for u in unknown)} "
+                        f"(known: {', '.join(sorted(content.numbers(country)))}).")
+    if _STRAY_PERCENT.search(text):
+        problems.append("A single % sign: write placeholders as %(name)s.")
+    if not source_name.strip():
+        problems.append("Every answer names its official source.")
+    if not source_url.startswith("https://"):
+        problems.append("The source link must start with https://.")
+    if problems:
+        raise ValidationError(problems)
+
+
+def _row(session: Session, topic: str, country: str, language: str) -> AnswerText:
+    if topic not in content.topics() or country not in content.COUNTRIES or language not in content.languages():
+        raise ValidationError([f"Unknown answer {topic}/{country}/{language}."])
+    row = session.scalar(select(AnswerText).where(
+        AnswerText.topic == topic, AnswerText.country == country, AnswerText.language == language))
+    if row is None:
+        row = AnswerText(topic=topic, country=country, language=language)
+        session.add(row)
+    return row
+
+
+def _snapshot(row: AnswerText | None) -> str | None:
+    if row is None:
+        return None
+    return json.dumps({name: (value.isoformat() if isinstance(value, dt.datetime) else value)
+                       for name in ANSWER_FIELDS for value in [getattr(row, name)]})
+
+
+def audit(session: Session, username: str, action: str, entity: str, before: str | None, after: str | None) -> None:
+    session.add(AuditEntry(username=username, action=action, entity=entity, before=before, after=after))
+
+
+def save_draft(session: Session, username: str, topic: str, country: str, language: str,
+               text: str, source_name: str, source_url: str) -> None:
+    text = text.replace("\r\n", "\n").strip()
+    validate_answer(text, source_name, source_url, country)
+    row = _row(session, topic, country, language)
+    before = _snapshot(row) if row.id else None
+    row.draft_text, row.draft_source_name, row.draft_source_url = text, source_name.strip(), source_url.strip()
+    row.draft_updated_at, row.updated_by = utcnow(), username
+    session.flush()
+    audit(session, username, "save draft", f"answer:{topic}:{country}:{language}", before, _snapshot(row))
+
+
+def publish(session: Session, username: str, topic: str, country: str, language: str) -> None:
+    row = _row(session, topic, country, language)
+    if row.draft_text is None:
+        raise ValidationError(["There is no draft to publish."])
+    before = _snapshot(row) if row.id else None
+    row.published_text, row.published_source_name, row.published_source_url = (
+        row.draft_text, row.draft_source_name, row.draft_source_url)
+    row.published_at, row.updated_by = utcnow(), username
+    row.draft_text = row.draft_source_name = row.draft_source_url = None
+    session.flush()
+    audit(session, username, "publish", f"answer:{topic}:{country}:{language}", before, _snapshot(row))
+
+
+def revert(session: Session, username: str, entry_id: int) -> str:
+    """Put an answer back as it was before an audited change (itself audited)."""
+    entry = session.get(AuditEntry, entry_id)
+    if entry is None or not entry.entity.startswith("answer:"):
+        raise ValidationError(["Only answer changes can be reverted here."])
+    _, topic, country, language = entry.entity.split(":")
+    row = _row(session, topic, country, language)
+    current = _snapshot(row) if row.id else None
+    state: Dict[str, Any] = json.loads(entry.before) if entry.before else {name: None for name in ANSWER_FIELDS}
+    for name in ANSWER_FIELDS:
+        value = state.get(name)
+        if name.endswith("_at") and value:
+            value = dt.datetime.fromisoformat(value)
+        setattr(row, name, value)
+    session.flush()
+    audit(session, username, f"revert #{entry_id}", entry.entity, current, _snapshot(row))
+    return entry.entity
+
+
+# --- translators' workflow: .po files ------------------------------------------------------------------------------
+def template() -> Catalog:
+    with open(LOCALES_DIR / "messages.pot", "rb") as handle:
+        return read_po(handle)
+
+
+def export_po(session: Session, language: str) -> bytes:
+    """The language's catalog with imported translations applied, as a .po file for translators' tools."""
+    if language not in content.languages() or language == SOURCE_LANGUAGE:
+        raise ValidationError([f"No catalog for {language}."])
+    with open(LOCALES_DIR / language / "LC_MESSAGES" / "messages.po", "rb") as handle:
+        po = read_po(handle, locale=language)
+    overrides = {row.msgid: row.msgstr for row in session.scalars(
+        select(TranslationOverride).where(TranslationOverride.language == language))}
+    for message in po:
+        if message.id and message.id in overrides:
+            message.string = overrides[message.id]
+    out = io.BytesIO()
+    write_po(out, po, width=0)
+    return out.getvalue()
+
+
+def import_po(session: Session, username: str, language: str, data: bytes) -> int:
+    """Validate every entry of an uploaded .po file, then store all its translations, or none.
+    Problems name the line of the entry (`line 42: ...`)."""
+    if language not in content.languages() or language == SOURCE_LANGUAGE:
+        raise ValidationError([f"No catalog for {language}."])
+    try:
+        po = read_po(io.BytesIO(data), locale=language, abort_invalid=True)
+    except (PoFileError, ValueError, UnicodeDecodeError) as error:
+        raise ValidationError([f"The file cannot be read as a .po file: {error}"]) from error
+    known = {message.id for message in template() if message.id}
+    problems: List[str] = []
+    accepted: List[Tuple[str, str]] = []
+    for message in po:
+        if not message.id:
+            continue
+        msgid, msgstr = message.id, message.string
+        if not isinstance(msgid, str) or not isinstance(msgstr, str):
+            problems.append(f"line {message.lineno}: plural forms are not used by Brobygger")
+            continue
+        if msgid not in known:
+            problems.append(f"line {message.lineno}: unknown msgid (not in the current template): {msgid[:60]!r}")
+            continue
+        if not msgstr or message.fuzzy:
+            continue  # untranslated or fuzzy: the shipped translation stays
+        missing = content.placeholders(msgid) - content.placeholders(msgstr)
+        extra = content.placeholders(msgstr) - content.placeholders(msgid)
+        if missing or extra or _STRAY_PERCENT.search(msgstr):
+            detail = []
+            if missing:
+                detail.append("missing " + ", ".join(f"%({p})s" for p in sorted(missing)))
+            if extra:
+                detail.append("unknown " + ", ".join(f"%({p})s" for p in sorted(extra)))
+            if _STRAY_PERCENT.search(msgstr):
+                detail.append("a single % sign")
+            problems.append(f"line {message.lineno}: placeholder problem: {'; '.join(detail)}")
+            continue
+        accepted.append((msgid, msgstr))
+    if problems:
+        raise ValidationError(problems)
+    existing = {row.msgid_hash: row for row in session.scalars(
+        select(TranslationOverride).where(TranslationOverride.language == language))}
+    changed = 0
+    for msgid, msgstr in accepted:
+        shipped = catalog(language).gettext(msgid)
+        row = existing.get(msgid_hash(msgid))
+        if row is None and msgstr == shipped:
+            continue
+        if row is None:
+            row = TranslationOverride(language=language, msgid_hash=msgid_hash(msgid), msgid=msgid, msgstr=msgstr)
+            session.add(row)
+        elif row.msgstr == msgstr:
+            continue
+        row.msgstr, row.updated_at, row.updated_by = msgstr, utcnow(), username
+        changed += 1
+    audit(session, username, "import .po", f"translations:{language}", None, json.dumps({"changed": changed}))
+    return changed

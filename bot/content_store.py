@@ -1,0 +1,97 @@
+"""What staff changed in the web admin, as the bot and the actions see it: published answers and imported
+translations, read from the product database and cached for a couple of seconds (so an edit is live within
+seconds, with no retrain or restart, and a busy bot does not query the database per message)."""
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from typing import Dict, Tuple
+
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot import i18n
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PublishedAnswer:
+    text: str
+    source_name: str
+    source_url: str
+
+
+def msgid_hash(msgid: str) -> str:
+    return hashlib.sha256(msgid.encode()).hexdigest()
+
+
+class ContentStore:
+    def __init__(self, database_url: str, ttl: float = 2.0) -> None:
+        from bot.db import make_engine
+
+        self._engine = make_engine(database_url)
+        self._ttl = ttl
+        self._loaded = 0.0
+        self._lock = threading.Lock()
+        self._answers: Dict[Tuple[str, str, str], PublishedAnswer] = {}
+        self._translations: Dict[Tuple[str, str], str] = {}
+
+    def _refresh(self) -> None:
+        if time.monotonic() - self._loaded < self._ttl:
+            return
+        with self._lock:
+            if time.monotonic() - self._loaded < self._ttl:
+                return
+            from bot.db.models import AnswerText, TranslationOverride
+
+            try:
+                with self._engine.connect() as connection:
+                    answers = connection.execute(select(
+                        AnswerText.topic, AnswerText.country, AnswerText.language, AnswerText.published_text,
+                        AnswerText.published_source_name, AnswerText.published_source_url,
+                    ).where(AnswerText.published_text.is_not(None))).all()
+                    overrides = connection.execute(select(
+                        TranslationOverride.language, TranslationOverride.msgid_hash, TranslationOverride.msgstr
+                    )).all()
+            except SQLAlchemyError as error:  # the built-in content still answers; try again after the TTL
+                logger.warning("content store unavailable: %s", error.__class__.__name__)
+                self._loaded = time.monotonic()
+                return
+            self._answers = {(t, c, lang): PublishedAnswer(text, name or "", url or "") for t, c, lang, text, name, url in answers}
+            self._translations = {(lang, h): msgstr for lang, h, msgstr in overrides}
+            self._loaded = time.monotonic()
+
+    def answer(self, topic: str, country: str, lang: str) -> PublishedAnswer | None:
+        self._refresh()
+        return self._answers.get((topic, country, lang))
+
+    def translation(self, lang: str, msgid: str) -> str | None:
+        self._refresh()
+        return self._translations.get((lang, msgid_hash(msgid))) if self._translations else None
+
+    def invalidate(self) -> None:
+        self._loaded = 0.0
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+
+_store: ContentStore | None = None
+
+
+def configure(database_url: str | None, ttl: float = 2.0) -> ContentStore | None:
+    """Use the database's content in this process (bot, action server, admin); None turns it off."""
+    global _store
+    if _store is not None:
+        _store.close()
+    _store = ContentStore(database_url, ttl) if database_url else None
+    i18n.set_override(_store.translation if _store else None)
+    return _store
+
+
+def current() -> ContentStore | None:
+    return _store
