@@ -6,7 +6,6 @@ The English texts are msgids of the gettext catalogs; `extract_content` lets Bab
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path

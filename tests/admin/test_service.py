@@ -87,10 +87,10 @@ def test_po_import_with_a_broken_placeholder_is_refused_with_its_line_and_import
     good = ("Which country do you live in?", "Hvilket land bor du i nu?")
     fine = ("Costs", "Hvad koster det")
     data = po_with([good, fine]) + (
-        '\nmsgid "%(name)s, a peer mentor, has joined the chat. What you write here now goes to %(name)s, not to the '
-        'assistant. %(name)s does not see your Telegram account. Send /end to finish the chat."\n'
-        'msgstr "%(navn)s er her."\n'
-    ).encode()
+        b'\nmsgid "%(name)s, a peer mentor, has joined the chat. What you write here now goes to %(name)s, not to the '
+        b'assistant. %(name)s does not see your Telegram account. Send /end to finish the chat."\n'
+        b'msgstr "%(navn)s er her."\n'
+    )
     with sessions.begin() as db:
         with pytest.raises(service.ValidationError) as refused:
             service.import_po(db, "tina", "da", data)
