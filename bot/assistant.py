@@ -153,6 +153,7 @@ class Assistant:
     ) -> List[Outgoing]:
         """Send one message to Rasa, then learn the language/country the actions settled on. Actions ask the
         front end to act (`{"handoff": ...}`, `{"erase": true}`) with custom payloads, collected in `signals`."""
+        session.commit()  # never hold a database write lock while waiting for the network (SQLite: one writer)
         replies = await self._rasa.send(person.pseudonym, text, self._metadata(person, hint))
         try:
             slots = await self._rasa.slots(person.pseudonym)
@@ -180,6 +181,7 @@ class Assistant:
     async def _start_handoff(self, session: Session, person: Person, reason: str) -> List[Outgoing]:
         """Open a case with a short summary for the mentor, and pause the Rasa conversation."""
         lang = person.language or "en"
+        session.commit()
         try:
             said = await self._rasa.user_events(person.pseudonym)
         except RasaUnavailable:
@@ -215,8 +217,8 @@ class Assistant:
             mentor = self.desk.mentor_of(session, incoming.user_id)
             if mentor is not None:
                 out = self.desk.from_mentor(session, mentor, incoming)
-                await self._after_desk(session)
                 session.commit()
+                await self._after_desk(session)
                 return out
             person = self._person(session, incoming.user_id, incoming.chat_id)
             person.chat_id = incoming.chat_id
@@ -224,6 +226,7 @@ class Assistant:
             lang = self._lang(person, text, incoming.language_hint)
             if person.language is None:
                 person.language = lang
+            session.commit()  # short write transactions: the handlers below wait on the network
             if incoming.kind == "command":
                 out = await self._command(session, person, lang, text, incoming)
             elif person.consent_at is None:
@@ -286,6 +289,7 @@ class Assistant:
         session.add(Inbound(update_id=incoming.update_id, person=person, kind=incoming.kind[:16], text=None, status="relayed"))
         out: List[Outgoing] = []
         text = incoming.text.strip() if incoming.kind == "text" else ""
+        session.commit()
         if text and await self._is_crisis(text):
             out.append(self._crisis_numbers(person, lang))
             out += self.desk.escalate(session, case, lang) if not case.urgent else []
@@ -402,6 +406,7 @@ class Assistant:
         case = self.desk.open_case(session, person)
         if command == "end" and case is not None:
             out = self.desk.end_by_person(session, person, lang, case)
+            session.commit()
             await self._after_desk(session)
             return out
         if command == "mentor":
@@ -424,11 +429,14 @@ class Assistant:
     async def press(self, incoming: Incoming) -> List[Outgoing]:
         """A button press (callback data in `incoming.text`). Callback data only says what was pressed, never
         who may act: that is decided from the presser's own identity (mentor or person) every time."""
-        with self._sessions.begin() as session:
+        with self._sessions() as session:
             mentor = self.desk.mentor_of(session, incoming.user_id)
             if mentor is not None:
-                return self.desk.mentor_press(session, mentor, incoming.text)
-            return await self._press(session, incoming)
+                out = self.desk.mentor_press(session, mentor, incoming.text)
+            else:
+                out = await self._press(session, incoming)
+            session.commit()
+            return out
 
     async def _press(self, session: Session, incoming: Incoming) -> List[Outgoing]:
         person = self._person(session, incoming.user_id, incoming.chat_id)

@@ -68,7 +68,7 @@ class Stack:
         """The web admin (FastAPI under uvicorn), on 127.0.0.1 only."""
         self._spawn(
             "admin",
-            [str(ROOT / ".venv-app/bin/python"), "-m", "uvicorn", "bot.admin.app:create_app", "--factory",
+            [str(ROOT / ".venv-app/bin/python"), "-m", "uvicorn", "bot.admin.app:create_app", "--factory", "--ws", "none",  # websockets 10 (pinned for sanic 21) is too old for uvicorn's ws
              "--host", "127.0.0.1", "--port", str(self.settings.admin_port), "--no-access-log"],
             {"PYTHONPATH": str(ROOT), "DATABASE_URL": self.settings.database_url},
         )

@@ -67,9 +67,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         user = db.get(StaffUser, user_id) if user_id else None
         if user is None or not user.active:
             raise LoginNeeded()
+        request.state.user = user  # the page header (and "Log out") also on a refusal
         if not security.role_at_least(user.role, needed):
             raise Forbidden()
-        request.state.user = user
         return user
 
     def page(request: Request, template: str, status_code: int = 200, **values: Any) -> HTMLResponse:
@@ -141,7 +141,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             except (KeyError, TypeError, AttributeError):
                 return page(request, "forbidden.html", status_code=404)
             source = service.answer_view(db, topic, country, "en")
-        return page(request, "answer.html", view=view, source=source, numbers=content.numbers(country))
+        return page(request, "answer.html", view=view, source=source, numbers=content.numbers(country),
+                    filled=content.fill(view.text, country))
 
     @app.post("/answers/{topic}/{country}/{language}")
     async def answer_save(request: Request, topic: str, country: str, language: str) -> Response:
