@@ -65,10 +65,11 @@ class Stack:
         )
 
     def start_admin(self) -> None:
-        """The web admin (FastAPI under uvicorn), on 127.0.0.1 only."""
+        """The web admin (FastAPI under uvicorn), on 127.0.0.1 only. `--ws none`: websockets 10 (pinned for
+        sanic 21) is too old for uvicorn's websocket support, which the admin does not use."""
         self._spawn(
             "admin",
-            [str(ROOT / ".venv-app/bin/python"), "-m", "uvicorn", "bot.admin.app:create_app", "--factory", "--ws", "none",  # websockets 10 (pinned for sanic 21) is too old for uvicorn's ws
+            [str(ROOT / ".venv-app/bin/python"), "-m", "uvicorn", "bot.admin.app:create_app", "--factory", "--ws", "none",
              "--host", "127.0.0.1", "--port", str(self.settings.admin_port), "--no-access-log"],
             {"PYTHONPATH": str(ROOT), "DATABASE_URL": self.settings.database_url},
         )
