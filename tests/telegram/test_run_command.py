@@ -10,10 +10,10 @@ import sys
 import time
 from pathlib import Path
 
+import httpx
 import pytest
 
 from bot import content
-from bot import messages as ui
 from bot.i18n import translate
 from bot.telegram.render import tappable
 from tests.telegram.test_bot_e2e import QUESTIONS, onboard, visible
@@ -49,7 +49,7 @@ def own_api():
 
 def test_run_command_serves_telegram_and_stops_on_ctrl_c(own_api, tmp_path):
     fake_api = own_api
-    rasa_port, action_port = free_port(), free_port()
+    rasa_port, action_port, admin_port = free_port(), free_port(), free_port()
     env = {
         **os.environ,
         "TELEGRAM_BOT_TOKEN": "999:RUN-COMMAND-TEST",
@@ -57,6 +57,7 @@ def test_run_command_serves_telegram_and_stops_on_ctrl_c(own_api, tmp_path):
         "DATABASE_URL": f"sqlite:///{tmp_path / 'product.db'}",
         "RASA_PORT": str(rasa_port),
         "ACTION_PORT": str(action_port),
+        "ADMIN_PORT": str(admin_port),
         "TELEGRAM_CHAT_INTERVAL": "0.05",
         "RASA_TRACKER_DB": str(tmp_path / "tracker.db"),
         "PYTHONPATH": str(ROOT),
@@ -78,6 +79,7 @@ def test_run_command_serves_telegram_and_stops_on_ctrl_c(own_api, tmp_path):
         reply = fake_api.wait_for(user, 1, timeout=60)[0]
         assert reply.text.startswith("Willkommen")  # privacy notice in the phone's language
         assert listening(rasa_port) and listening(action_port)
+        assert httpx.get(f"http://127.0.0.1:{admin_port}/login", timeout=10).status_code == 200  # the web admin
         # a whole first conversation in every language, through the product as `make run` starts it
         for offset, (lang, country, question, topic) in enumerate(QUESTIONS, start=1):
             user = 777_100 + offset
@@ -94,5 +96,4 @@ def test_run_command_serves_telegram_and_stops_on_ctrl_c(own_api, tmp_path):
             os.killpg(process.pid, signal.SIGKILL)
             raise
     assert process.returncode == 0
-    assert not listening(rasa_port) and not listening(action_port)
-    assert ui.PRIVACY_NOTICE  # the notice is a catalog string, checked for translation in tests/content
+    assert not listening(rasa_port) and not listening(action_port) and not listening(admin_port)
