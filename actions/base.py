@@ -22,6 +22,10 @@ SLOT_COUNTRY = "country"
 SLOT_PENDING_TOPIC = "pending_topic"
 SLOT_PENDING_OFFER = "pending_offer"
 SLOT_MISSES = "misses"
+SLOT_CITY = "city"
+# the service directory's kinds listed under a topic's answer (bot.content_store.Place)
+DIRECTORY_KINDS = {"find_gp": "gp", "out_of_hours": "out_of_hours", "interpreter": "interpreter",
+                   "mental_health_services": "psychosocial", "social_services": "social_services"}
 # topics whose answers offer a peer mentor: letters from the authorities, benefits, psychological help
 COMPLEX_TOPICS = {"social_services", "mental_health_services"}
 
@@ -115,8 +119,35 @@ class Turn:
         buttons = []
         if topic in COMPLEX_TOPICS:  # cases an FAQ rarely solves: a person is one tap away
             buttons = [{"title": self.t(messages.TALK_TO_MENTOR), "payload": "/request_mentor"}]
-        self.dispatcher.utter_message(text=f"{body}\n\n{source}", buttons=buttons)
+        places = self.places(topic)
+        self.dispatcher.utter_message(text=f"{body}\n\n{source}" + (f"\n\n{places}" if places else ""), buttons=buttons)
         return True
+
+    def places(self, topic: str) -> str:
+        """Places from the service directory for this topic in the person's town (or how to ask for them)."""
+        store = content_store.current()
+        kind = DIRECTORY_KINDS.get(topic)
+        if store is None or kind is None or self.country is None:
+            return ""
+        text = self.tracker.latest_message.get("text") or ""
+        city = store.city_in_text(text, self.country) or self.tracker.get_slot(SLOT_CITY)
+        if city and city != self.tracker.get_slot(SLOT_CITY):
+            self.events.append(SlotSet(SLOT_CITY, city))
+        places = store.places(kind, self.country, city, self.lang) if city else []
+        if not places:
+            towns = sorted({p.city for p in store.all_places() if p.kind == kind and p.country == self.country})
+            if not towns:
+                return ""
+            example = f"{self.t(messages.TOPIC_TITLES[topic])} {towns[0]}"
+            return self.t(messages.PLACES_ASK_CITY, example=example)
+        lines = [self.t(messages.PLACES_IN, city=city)]
+        for place in places[:5]:
+            parts = [place.name, place.address, f"☎ {place.phone}" if place.phone else "", place.opening_hours]
+            spoken = [content.languages()[code].name for code in place.languages if code in content.languages()]
+            if spoken:
+                parts.append(self.t(messages.PLACES_SPEAKS, languages=", ".join(spoken)))
+            lines.append("• " + " — ".join(part for part in parts if part) + (f"\n  {place.url}" if place.url else ""))
+        return "\n".join(lines)
 
 
 class LocalizedAction(Action, abc.ABC):

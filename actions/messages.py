@@ -98,3 +98,6 @@ TOPIC_TITLES = {
     "costs": _("Costs"),
 }
 TALK_TO_MENTOR = _("Talk to a peer mentor")
+PLACES_IN = _("Places in %(city)s:")
+PLACES_SPEAKS = _("speaks %(languages)s")
+PLACES_ASK_CITY = _("I can also list places near you: write your question with your town, for example \"%(example)s\".")

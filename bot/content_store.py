@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import threading
 import time
 from dataclasses import dataclass
-from typing import Dict, Tuple
+from typing import Dict, List, Tuple
 
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
@@ -19,10 +20,29 @@ logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
+class Place:
+    """A service-directory entry as the bot shows it."""
+
+    kind: str
+    name: str
+    country: str
+    city: str
+    address: str
+    phone: str
+    opening_hours: str
+    languages: Tuple[str, ...]
+    url: str
+
+
+@dataclass(frozen=True)
 class PublishedAnswer:
     text: str
     source_name: str
     source_url: str
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.casefold().split())
 
 
 def msgid_hash(msgid: str) -> str:
@@ -39,6 +59,7 @@ class ContentStore:
         self._lock = threading.Lock()
         self._answers: Dict[Tuple[str, str, str], PublishedAnswer] = {}
         self._translations: Dict[Tuple[str, str], str] = {}
+        self._places: List[Place] = []
 
     def _refresh(self) -> None:
         if time.monotonic() - self._loaded < self._ttl:
@@ -46,7 +67,7 @@ class ContentStore:
         with self._lock:
             if time.monotonic() - self._loaded < self._ttl:
                 return
-            from bot.db.models import AnswerText, TranslationOverride
+            from bot.db.models import AnswerText, Service, TranslationOverride
 
             try:
                 with self._engine.connect() as connection:
@@ -57,12 +78,18 @@ class ContentStore:
                     overrides = connection.execute(select(
                         TranslationOverride.language, TranslationOverride.msgid_hash, TranslationOverride.msgstr
                     )).all()
+                    places = connection.execute(select(
+                        Service.kind, Service.name, Service.country, Service.city, Service.address, Service.phone,
+                        Service.opening_hours, Service.languages, Service.url,
+                    ).where(Service.active.is_(True)).order_by(Service.name)).all()
             except SQLAlchemyError as error:  # the built-in content still answers; try again after the TTL
                 logger.warning("content store unavailable: %s", error.__class__.__name__)
                 self._loaded = time.monotonic()
                 return
             self._answers = {(t, c, lang): PublishedAnswer(text, name or "", url or "") for t, c, lang, text, name, url in answers}
             self._translations = {(lang, h): msgstr for lang, h, msgstr in overrides}
+            self._places = [Place(k, n, c, city, a, p, o, tuple(x for x in langs.split(",") if x), u)
+                            for k, n, c, city, a, p, o, langs, u in places]
             self._loaded = time.monotonic()
 
     def answer(self, topic: str, country: str, lang: str) -> PublishedAnswer | None:
@@ -72,6 +99,24 @@ class ContentStore:
     def translation(self, lang: str, msgid: str) -> str | None:
         self._refresh()
         return self._translations.get((lang, msgid_hash(msgid))) if self._translations else None
+
+    def places(self, kind: str, country: str, city: str, language: str) -> List[Place]:
+        """Active places of a kind in a city, those speaking `language` first."""
+        self._refresh()
+        found = [p for p in self._places if p.kind == kind and p.country == country and _fold(p.city) == _fold(city)]
+        return sorted(found, key=lambda p: (language not in p.languages, p.name))
+
+    def all_places(self) -> List[Place]:
+        self._refresh()
+        return list(self._places)
+
+    def city_in_text(self, text: str, country: str | None) -> str | None:
+        """A town of the directory named in a message ("tolk i Aarhus" -> "Aarhus"), if exactly one."""
+        self._refresh()
+        folded = _fold(text)
+        found = {p.city for p in self._places if (country is None or p.country == country)
+                 and re.search(rf"(?<!\w){re.escape(_fold(p.city))}(?!\w)", folded)}
+        return found.pop() if len(found) == 1 else None
 
     def invalidate(self) -> None:
         self._loaded = 0.0

@@ -71,7 +71,7 @@ class Stack:
             "admin",
             [str(ROOT / ".venv-app/bin/python"), "-m", "uvicorn", "bot.admin.app:create_app", "--factory", "--ws", "none",
              "--host", "127.0.0.1", "--port", str(self.settings.admin_port), "--no-access-log"],
-            {"PYTHONPATH": str(ROOT), "DATABASE_URL": self.settings.database_url},
+            {"PYTHONPATH": str(ROOT), "DATABASE_URL": self.settings.database_url, "RASA_TRACKER_DB": str(self.tracker_db)},
         )
 
     @property

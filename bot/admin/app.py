@@ -7,6 +7,7 @@ CSRF token; logins are rate limited per user name and address.
 """
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -19,11 +20,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.middleware.sessions import SessionMiddleware
 
+from actions.messages import TOPIC_TITLES
 from bot import content
-from bot.admin import security, service
+from bot.admin import insight, security, service
 from bot.config import Settings
 from bot.db import make_engine, session_factory
-from bot.db.models import AuditEntry, Handoff, Mentor, StaffUser
+from bot.db.models import AuditEntry, Handoff, Mentor, Service, StaffUser
 
 logger = logging.getLogger(__name__)
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -45,6 +47,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
         engine.dispose()
+        tracker.dispose()
 
     app = FastAPI(title="Brobygger admin", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     app.add_middleware(
@@ -52,6 +55,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_age=8 * 3600, same_site="strict", https_only=settings.admin_cookie_secure,
     )
     sessions: sessionmaker[Session] = session_factory(engine)
+    tracker = make_engine(f"sqlite:///{settings.rasa_tracker_db}")  # Rasa's tracker store, read for insight
     app.state.sessions, app.state.settings = sessions, settings
 
     @app.exception_handler(LoginNeeded)
@@ -196,6 +200,59 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 return page(request, "translations.html", status_code=422, language=language, problems=error.problems)
             db.commit()
         return page(request, "translations.html", language=language, imported=changed)
+
+    # --- service directory -------------------------------------------------------------------------------------------
+    @app.get("/services", response_class=HTMLResponse)
+    async def services(request: Request, edit: int | None = None) -> Response:
+        with sessions() as db:
+            user_of(request, db)
+            rows = db.scalars(select(Service).order_by(Service.country, Service.city, Service.kind, Service.name)).all()
+            editing = db.get(Service, edit) if edit else None
+        return page(request, "services.html", rows=rows, editing=editing, kinds=service.SERVICE_KINDS)
+
+    @app.post("/services")
+    async def services_save(request: Request) -> Response:
+        data = await form(request)
+        with sessions() as db:
+            user = user_of(request, db)
+            raw_id = str(data.get("id") or "")
+            try:
+                service.save_service(db, user.username, int(raw_id) if raw_id.isdigit() else None, dict(data))
+            except service.ValidationError as error:
+                db.rollback()
+                rows = db.scalars(select(Service).order_by(Service.country, Service.city, Service.name)).all()
+                return page(request, "services.html", status_code=422, rows=rows, editing=None, problems=error.problems,
+                            kinds=service.SERVICE_KINDS, entered=dict(data))
+            db.commit()
+        return RedirectResponse("/services?saved=1", status_code=303)
+
+    # --- insight ---------------------------------------------------------------------------------------------------
+    def period(start: str | None, end: str | None) -> tuple[dt.date, dt.date]:
+        today = dt.datetime.now(dt.timezone.utc).date()
+        try:
+            first = dt.date.fromisoformat(start) if start else today - dt.timedelta(days=30)
+            last = dt.date.fromisoformat(end) if end else today
+        except ValueError:
+            first, last = today - dt.timedelta(days=30), today
+        return first, last + dt.timedelta(days=1)  # the end day is included
+
+    @app.get("/insight", response_class=HTMLResponse)
+    async def insight_page(request: Request, start: str | None = None, end: str | None = None) -> Response:
+        first, after = period(start, end)
+        with sessions() as db:
+            user_of(request, db, "supervisor")
+            data = insight.collect(db, tracker, first, after)
+        return page(request, "insight.html", data=data, start=first.isoformat(),
+                    end=(after - dt.timedelta(days=1)).isoformat(), titles=TOPIC_TITLES)
+
+    @app.get("/insight.csv")
+    async def insight_csv(request: Request, table: str = "topics", start: str | None = None, end: str | None = None) -> Response:
+        first, after = period(start, end)
+        with sessions() as db:
+            user_of(request, db, "supervisor")
+            data = insight.collect(db, tracker, first, after)
+        return Response(insight.to_csv(data, table), media_type="text/csv",
+                        headers={"Content-Disposition": f'attachment; filename="brobygger-{table}-{first}.csv"'})
 
     # --- mentors --------------------------------------------------------------------------------------------------
     @app.get("/mentors", response_class=HTMLResponse)

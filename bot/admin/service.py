@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from bot import content
 from bot.content_store import msgid_hash
-from bot.db.models import AnswerText, AuditEntry, TranslationOverride, utcnow
+from bot.db.models import AnswerText, AuditEntry, Service, TranslationOverride, utcnow
 from bot.i18n import LOCALES_DIR, catalog
 
 SOURCE_LANGUAGE = "en"
@@ -257,3 +257,50 @@ def import_po(session: Session, username: str, language: str, data: bytes) -> in
         changed += 1
     audit(session, username, "import .po", f"translations:{language}", None, json.dumps({"changed": changed}))
     return changed
+
+
+# --- service directory -----------------------------------------------------------------------------------------------
+SERVICE_KINDS = {
+    "gp": "GP practice", "out_of_hours": "Out-of-hours service", "interpreter": "Interpreter service",
+    "psychosocial": "Psychosocial centre", "social_services": "Social services office",
+}
+SERVICE_FIELDS = ("kind", "name", "country", "city", "address", "phone", "opening_hours", "languages", "url", "active")
+
+
+def _service_snapshot(row: Service | None) -> str | None:
+    return None if row is None else json.dumps({name: getattr(row, name) for name in SERVICE_FIELDS})
+
+
+def save_service(session: Session, username: str, service_id: int | None, fields: Dict[str, Any]) -> Service:
+    """Create or change a directory entry; the bot lists it within seconds (bot.content_store)."""
+    values = {name: str(fields.get(name, "") or "").strip() for name in SERVICE_FIELDS if name != "active"}
+    languages = [code.strip().lower() for code in values["languages"].replace(" ", ",").split(",") if code.strip()]
+    problems = []
+    if values["kind"] not in SERVICE_KINDS:
+        problems.append(f"Kind must be one of: {', '.join(SERVICE_KINDS)}.")
+    if values["country"].upper() not in content.COUNTRIES:
+        problems.append("Country must be DK or DE.")
+    if not values["name"] or not values["city"]:
+        problems.append("Name and city are needed (people are matched to places by their town).")
+    unknown = [code for code in languages if code not in content.languages()]
+    if unknown:
+        problems.append(f"Unknown language codes: {', '.join(unknown)}.")
+    if values["url"] and not values["url"].startswith("https://"):
+        problems.append("The link must start with https://.")
+    if values["phone"] and not re.fullmatch(r"\+?[0-9 ()/-]{3,30}", values["phone"]):
+        problems.append("The phone number may contain digits, spaces, +, -, / and brackets only.")
+    if problems:
+        raise ValidationError(problems)
+    row = session.get(Service, service_id) if service_id else None
+    before = _service_snapshot(row)
+    if row is None:
+        row = Service()
+        session.add(row)
+    for name, value in values.items():
+        setattr(row, name, value)
+    row.country, row.languages = values["country"].upper(), ",".join(dict.fromkeys(languages))
+    row.active = str(fields.get("active", "")).lower() in ("on", "true", "1")  # an unticked checkbox sends nothing
+    row.updated_at, row.updated_by = utcnow(), username
+    session.flush()
+    audit(session, username, "save service", f"service:{row.id}", before, _service_snapshot(row))
+    return row

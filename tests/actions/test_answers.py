@@ -94,3 +94,35 @@ async def test_set_country_without_a_country_asks_again(dispatcher, domain):
     tracker = make_tracker("i live here", intent="inform_country", slots={"language": "en"})
     await ActionSetCountry().run(dispatcher, tracker, domain)
     assert len(dispatcher.messages[0]["buttons"]) == 2
+
+
+async def test_answers_list_places_in_the_persons_town_from_the_directory(dispatcher, domain, tmp_path):
+    from bot import content_store
+    from bot.admin import service
+    from bot.db import make_engine, migrate, session_factory
+
+    url = f"sqlite:///{tmp_path / 'directory.db'}"
+    migrate(url)
+    engine = make_engine(url)
+    with session_factory(engine).begin() as db:
+        service.save_service(db, "eva", None, {
+            "kind": "interpreter", "name": "Tolkeservice Midt", "country": "DK", "city": "Aarhus",
+            "phone": "+45 87 13 00 00", "opening_hours": "man-fre 8-16", "languages": "ar,fa", "url": "https://www.rm.dk/",
+            "active": "on"})
+    engine.dispose()
+    content_store.configure(url, ttl=0)
+    try:
+        asked = make_tracker("احتاج مترجم عند الطبيب في Aarhus", intent="interpreter", slots={"language": "ar", "country": "DK"})
+        events = await ActionAnswerTopic().run(dispatcher, asked, domain)
+        text = dispatcher.messages[0]["text"]
+        assert "Tolkeservice Midt" in text and "+45 87 13 00 00" in text and "العربية" in text
+        assert slot_events(events)["city"] == "Aarhus"
+        elsewhere = make_tracker("need an interpreter", intent="interpreter", slots={"language": "en", "country": "DK"})
+        await ActionAnswerTopic().run(dispatcher, elsewhere, domain)
+        assert "Tolkeservice Midt" not in dispatcher.messages[1]["text"]
+        assert "Interpreter Aarhus" in dispatcher.messages[1]["text"]  # how to ask for places near you
+        germany = make_tracker("Dolmetscher in Aarhus?", intent="interpreter", slots={"language": "de", "country": "DE"})
+        await ActionAnswerTopic().run(dispatcher, germany, domain)
+        assert "Tolkeservice" not in dispatcher.messages[2]["text"]
+    finally:
+        content_store.configure(None)

@@ -23,7 +23,7 @@ def admin(tmp_path):
         for name, role in (("eva", "editor"), ("sam", "supervisor"), ("ada", "admin")):
             security.create_user(db, name, PASSWORD, role)
     engine.dispose()
-    app = create_app(Settings(database_url=url, admin_secret_key="test-secret"))
+    app = create_app(Settings(database_url=url, admin_secret_key="test-secret", rasa_tracker_db=tmp_path / "tracker.db"))
     with TestClient(app, base_url="https://admin.test", follow_redirects=False) as client:
         yield client
 
@@ -65,7 +65,7 @@ def test_logins_are_rate_limited(admin):
 
 def test_an_editor_cannot_reach_supervisor_or_admin_pages(admin):
     log_in(admin, "eva")
-    for path in ("/users", "/audit", "/mentors"):
+    for path in ("/users", "/audit", "/mentors", "/insight", "/insight.csv"):
         assert admin.get(path).status_code == 403
     token = csrf(admin, "/answers")
     assert admin.post("/users", data={"username": "x", "password": PASSWORD, "role": "admin", "csrf_token": token}).status_code == 403
@@ -73,7 +73,8 @@ def test_an_editor_cannot_reach_supervisor_or_admin_pages(admin):
 
 def test_an_admin_reaches_everything(admin):
     log_in(admin, "ada")
-    for path in ("/users", "/audit", "/mentors", "/translations", "/answers?language=ti"):
+    for path in ("/users", "/audit", "/mentors", "/translations", "/answers?language=ti", "/services",
+                 "/insight?start=2026-01-01&end=2026-12-31", "/insight?start=nonsense", "/insight.csv?table=not_understood"):
         assert admin.get(path).status_code == 200, path
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import text
 
 from bot import content
 from bot.admin import security
@@ -39,7 +40,8 @@ def admin_url(stack, tmp_path_factory):
     process = subprocess.Popen(
         [str(ROOT / ".venv-app/bin/python"), "-m", "uvicorn", "bot.admin.app:create_app", "--factory", "--ws", "none",
          "--host", "127.0.0.1", "--port", str(port)],
-        cwd=ROOT, env={**os.environ, "DATABASE_URL": stack.settings.database_url, "ADMIN_SECRET_KEY": "browser-test"},
+        cwd=ROOT, env={**os.environ, "DATABASE_URL": stack.settings.database_url, "ADMIN_SECRET_KEY": "browser-test",
+                       "RASA_TRACKER_DB": str(stack.tracker_db)},
         stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
@@ -56,6 +58,13 @@ def admin_url(stack, tmp_path_factory):
     process.terminate()
     process.wait(10)
     log.close()
+    # leave the session's stack as other tests expect it: the shipped answers, an empty directory
+    engine = make_engine(stack.settings.database_url)
+    with engine.begin() as connection:
+        for table in ("answer_text", "translation_override", "service"):
+            connection.execute(text(f"DELETE FROM {table}"))
+    engine.dispose()
+    time.sleep(2.5)  # the action server's content cache
 
 
 @pytest.fixture(scope="module")
@@ -150,4 +159,17 @@ def test_an_editor_cannot_reach_admin_only_pages_but_an_admin_can(browser, admin
     link = page.wait_for_selector("#invite-link").inner_text()
     assert link.startswith("https://t.me/") and "?start=" in link
     shot(page, "mentors")
+    page.goto(f"{admin_url}/services")
+    page.select_option("#kind", "interpreter")
+    for field, value in {"#name": "Tolkeservice Midt", "#country": "DK", "#city": "Aarhus", "#phone": "+45 87 13 00 00",
+                         "#opening_hours": "man-fre 8-16", "#languages": "ar,fa,ti", "#url": "https://www.rm.dk/"}.items():
+        page.fill(field, value)
+    page.click("text=Save")
+    page.wait_for_selector("text=Saved.")
+    assert "Tolkeservice Midt" in page.content()
+    shot(page, "services")
+    response = page.goto(f"{admin_url}/insight")
+    assert response.status == 200 and "Hand-offs per week" in page.content()
+    assert "Dansk" in page.content()  # the Danish interpreter question asked through the bot above
+    shot(page, "insight")
     page.close()

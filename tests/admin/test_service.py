@@ -124,3 +124,21 @@ def test_unknown_msgids_and_unreadable_files_are_refused(sessions):
         assert unknown.value.problems[0].startswith("line 5: unknown msgid")
         with pytest.raises(service.ValidationError):
             service.import_po(db, "tina", "tr", b'msgid "unterminated\nmsgstr ""\n')
+
+
+def test_directory_entries_are_validated_and_listed_by_town_in_the_persons_language_first(sessions, database_url):
+    place = {"kind": "interpreter", "country": "DK", "city": "Aarhus", "phone": "+45 87 13 00 00",
+             "url": "https://www.rm.dk/", "active": "on"}
+    with sessions.begin() as db:
+        service.save_service(db, "eva", None, {**place, "name": "Tolkeservice Midt", "languages": "ar,fa,ti"})
+        service.save_service(db, "eva", None, {**place, "name": "A-Tolk", "languages": "uk,ru"})
+        service.save_service(db, "eva", None, {**place, "name": "Lukket Tolk", "languages": "ar", "active": ""})
+        with pytest.raises(service.ValidationError) as refused:
+            service.save_service(db, "eva", None, {**place, "name": "X", "languages": "xx", "url": "http://x"})
+        assert len(refused.value.problems) == 2
+    store = content_store.ContentStore(database_url, ttl=0)
+    assert [p.name for p in store.places("interpreter", "DK", "aarhus", "ti")] == ["Tolkeservice Midt", "A-Tolk"]
+    assert [p.name for p in store.places("interpreter", "DK", "Aarhus", "uk")] == ["A-Tolk", "Tolkeservice Midt"]
+    assert store.city_in_text("hvor finder jeg en tolk i aarhus?", "DK") == "Aarhus"
+    assert store.city_in_text("تعبت من العيش في آرهوس", "DE") is None
+    store.close()
