@@ -7,11 +7,13 @@ pending) before it is processed, so if Rasa is down the person hears so and the 
 from __future__ import annotations
 
 import asyncio
+import collections
 import datetime as dt
 import logging
 import re
+import time
 from dataclasses import dataclass
-from typing import Any, Dict, List, Sequence, Tuple
+from typing import Any, Deque, Dict, List, Sequence, Tuple
 
 from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.exc import OperationalError
@@ -46,6 +48,8 @@ class Settings:
     mentor_timezone: str = "Europe/Copenhagen"
     handoff_timeout: float = 300.0
     invite_days: int = 7
+    flood_messages: int = 8  # more than this many messages ...
+    flood_seconds: float = 10.0  # ... within this window: one polite notice, the rest are not processed
 
 
 class Assistant:
@@ -56,6 +60,7 @@ class Assistant:
         self._rasa = rasa
         self._settings = settings
         self._locks: Dict[int, asyncio.Lock] = {}
+        self._recent: Dict[int, Deque[float]] = {}
         self.desk = Desk(DeskSettings(
             pseudonym_key=settings.pseudonym_key,
             hours=OpeningHours.parse(settings.mentor_hours, settings.mentor_timezone),
@@ -223,6 +228,11 @@ class Assistant:
             person = self._person(session, incoming.user_id, incoming.chat_id)
             person.chat_id = incoming.chat_id
             person.last_seen_at = utcnow()
+            flood = self._flood(person.id)
+            if flood is not None:  # a polite notice once per burst, then a clean ignore until it calms down
+                session.commit()
+                lang = self._lang(person, "", incoming.language_hint)
+                return [self._out(person, lang, messages.FLOOD)] if flood else []
             lang = self._lang(person, text, incoming.language_hint)
             if person.language is None:
                 person.language = lang
@@ -366,6 +376,18 @@ class Assistant:
                     session.commit()
                     return out
         return out
+
+    def _flood(self, person_id: int) -> bool | None:
+        """Per-person flood limit (in this process): None = fine; True = just went over (send the notice);
+        False = still over (ignore). Protects Rasa and the other people from one stuck or hostile client."""
+        now = time.monotonic()
+        recent = self._recent.setdefault(person_id, collections.deque())
+        while recent and now - recent[0] > self._settings.flood_seconds:
+            recent.popleft()
+        recent.append(now)
+        if len(recent) <= self._settings.flood_messages:
+            return None
+        return len(recent) == self._settings.flood_messages + 1
 
     def _lock(self, person_id: int) -> asyncio.Lock:
         """One person's messages are processed one at a time in this process (handler and retry job)."""

@@ -42,6 +42,10 @@ UNSUPPORTED_MEDIA = _(
 )
 UNSUPPORTED_STICKER = _("Thank you! Please write your question in words, and I will try to help.")
 EMPTY_TEXT = _("I only see symbols. Please write your question in words, and I will try to help.")
+FLOOD = _(
+    "You are sending many messages very quickly. I will answer, but please wait a moment between messages. "
+    "In an emergency call 112."
+)
 TOO_LONG = _("Your message is very long. I read the first part. For longer questions, a peer mentor can help: /mentor")
 EDITED = _("I saw that you changed a message. I answer new messages, so please send your question again.")
 LOCATION_COUNTRY = _("Thank you. I will answer for %(country_name)s.")

@@ -143,7 +143,8 @@ def start_bot(stack, fake_api, database_url: str, **settings) -> RunningBot:
 @pytest.fixture(scope="session")
 def telegram_bot(stack, fake_api, tmp_path_factory) -> Iterator[RunningBot]:
     """Bot + Rasa + actions, talking to the fake Bot API over HTTP; the stack's fresh SQLite database."""
-    running = start_bot(stack, fake_api, stack.settings.database_url)
+    # flood limit off: tests send many messages from one user (the limit itself is tested in tests/bot)
+    running = start_bot(stack, fake_api, stack.settings.database_url, flood_messages=100_000)
     yield running
     running.stop()
 

@@ -10,7 +10,7 @@ import asyncio
 import logging
 import os
 import time
-from typing import Dict, List
+from typing import Any, Dict, List
 
 from telegram import BotCommand, Update
 from telegram.error import TelegramError
@@ -19,9 +19,11 @@ from telegram.ext import (
     Application,
     CallbackQueryHandler,
     ContextTypes,
+    ExtBot,
     MessageHandler,
     filters,
 )
+from telegram.request import HTTPXRequest
 
 from bot import content, content_store
 from bot import messages as ui
@@ -39,6 +41,30 @@ MEDIA_KINDS = {
     "video": filters.VIDEO, "document": filters.Document.ALL, "sticker": filters.Sticker.ALL,
     "location": filters.LOCATION, "contact": filters.CONTACT,
 }
+
+
+class TolerantBot(ExtBot):
+    """python-telegram-bot's bot, except that an update this version cannot read does not stop polling.
+
+    PTB parses a whole getUpdates batch at once; one update it cannot read (a Telegram feature newer than the
+    library, a broken proxy) raises, the offset never advances and the same batch comes back forever — and PTB
+    logs the raw batch, message texts included. Here each update is checked alone; an unreadable one is replaced by
+    an empty update with its id (so polling moves on, no handler matches it) and logged without its content."""
+
+    async def _post(self, endpoint: str, data: Any = None, *args: Any, **kwargs: Any) -> Any:
+        result = await super()._post(endpoint, data, *args, **kwargs)
+        if endpoint == "getUpdates" and isinstance(result, list):
+            result = [self._readable(raw) for raw in result]
+        return result
+
+    def _readable(self, raw: Any) -> Any:
+        try:
+            Update.de_json(raw, self)
+            return raw
+        except Exception as error:  # noqa: BLE001 - whatever the library cannot parse
+            update_id = raw.get("update_id") if isinstance(raw, dict) else None
+            logger.error("skipped an update this version cannot read (update_id %s): %s", update_id, type(error).__name__)
+            return {"update_id": update_id} if isinstance(update_id, int) else raw
 
 
 class ChatPacer:
@@ -165,6 +191,7 @@ async def purge_expired(context: ContextTypes.DEFAULT_TYPE) -> None:
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log without message text; tell the person something went wrong, in their phone's language."""
     logger.error("error while handling an update: %s", type(context.error).__name__, exc_info=context.error)
+    context.application.bot_data["errors"] = context.application.bot_data.get("errors", 0) + 1  # for health checks and tests
     if isinstance(update, Update) and update.effective_chat:
         hint = (update.effective_user.language_code or "en").split("-")[0] if update.effective_user else "en"
         lang = hint if hint in content.languages() else "en"
@@ -195,12 +222,14 @@ def build_application(
     max_retries: int = 3,
     waiting_interval: float = 15.0,
 ) -> Application:
+    bot = TolerantBot(
+        token, base_url=base_url, base_file_url=base_url.replace("/bot", "/file/bot"),
+        rate_limiter=AIORateLimiter(max_retries=max_retries),
+        request=HTTPXRequest(connection_pool_size=256), get_updates_request=HTTPXRequest(),
+    )
     application = (
         Application.builder()
-        .token(token)
-        .base_url(base_url)
-        .base_file_url(base_url.replace("/bot", "/file/bot"))
-        .rate_limiter(AIORateLimiter(max_retries=max_retries))
+        .bot(bot)
         .post_init(register_commands)
         .post_shutdown(close_assistant)
         .build()
