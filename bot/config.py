@@ -33,6 +33,8 @@ class Settings:
     retry_interval: float = 10.0
     rasa_tracker_db: Path = field(default=ROOT / "var" / "rasa_tracker.db")
     telegram_bot_username: str = ""
+    rasa_endpoints: str = "endpoints.yml"
+    rasa_tracker_url: str = ""  # SQLAlchemy URL of Rasa's tracker store for the product's own deletes and insight
     mentor_hours: str = ""
     mentor_timezone: str = "Europe/Copenhagen"
     handoff_timeout: float = 300.0
@@ -42,6 +44,11 @@ class Settings:
     admin_cookie_secure: bool = True
     locales_dir: Path = field(default=ROOT / "locales")
     content_dir: Path = field(default=ROOT / "content")
+
+    @property
+    def tracker_url(self) -> str:
+        """Rasa's tracker store as our code reaches it (the SQLite file unless RASA_TRACKER_URL says otherwise)."""
+        return self.rasa_tracker_url or f"sqlite:///{self.rasa_tracker_db}"
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -68,6 +75,8 @@ class Settings:
             retry_interval=float(_env("RETRY_INTERVAL", "10")),
             rasa_tracker_db=Path(_env("RASA_TRACKER_DB", str(ROOT / "var" / "rasa_tracker.db"))),
             telegram_bot_username=_env("TELEGRAM_BOT_USERNAME", ""),
+            rasa_endpoints=_env("RASA_ENDPOINTS", "endpoints.yml"),
+            rasa_tracker_url=_env("RASA_TRACKER_URL", ""),
             mentor_hours=_env("MENTOR_HOURS", ""),
             mentor_timezone=_env("MENTOR_TIMEZONE", cls.mentor_timezone),
             handoff_timeout=float(_env("HANDOFF_TIMEOUT", "300")),

@@ -71,7 +71,8 @@ class Stack:
             "admin",
             [str(ROOT / ".venv-app/bin/python"), "-m", "uvicorn", "bot.admin.app:create_app", "--factory", "--ws", "none",
              "--host", "127.0.0.1", "--port", str(self.settings.admin_port), "--no-access-log"],
-            {"PYTHONPATH": str(ROOT), "DATABASE_URL": self.settings.database_url, "RASA_TRACKER_DB": str(self.tracker_db)},
+            {"PYTHONPATH": str(ROOT), "DATABASE_URL": self.settings.database_url, "RASA_TRACKER_DB": str(self.tracker_db),
+             "RASA_TRACKER_URL": self.settings.rasa_tracker_url},
         )
 
     @property
@@ -84,7 +85,7 @@ class Stack:
             "rasa",
             [str(ROOT / ".venv-rasa/bin/rasa"), "run", "--enable-api", "-i", "127.0.0.1",
              "-p", str(self.settings.rasa_port), f"--auth-token={self.token}",  # "=": tokens may start with "-"
-             "--model", str(current_model()), "--endpoints", "endpoints.yml",
+             "--model", str(current_model()), "--endpoints", self.settings.rasa_endpoints,
              "--credentials", "credentials.yml", "--quiet"],
             {
                 "PYTHONPATH": str(ROOT),

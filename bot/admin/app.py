@@ -55,7 +55,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_age=8 * 3600, same_site="strict", https_only=settings.admin_cookie_secure,
     )
     sessions: sessionmaker[Session] = session_factory(engine)
-    tracker = make_engine(f"sqlite:///{settings.rasa_tracker_db}")  # Rasa's tracker store, read for insight
+    tracker = make_engine(settings.tracker_url)  # Rasa's tracker store, read for insight
     app.state.sessions, app.state.settings = sessions, settings
 
     @app.exception_handler(LoginNeeded)

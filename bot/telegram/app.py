@@ -263,7 +263,7 @@ def run(settings, stack) -> None:
         AssistantSettings(
             pseudonym_key=settings.pseudonym_key,
             retention_days=settings.retention_days,
-            tracker_db_url=f"sqlite:///{stack.tracker_db}",
+            tracker_db_url=settings.rasa_tracker_url or f"sqlite:///{stack.tracker_db}",
             mentor_hours=settings.mentor_hours,
             mentor_timezone=settings.mentor_timezone,
             handoff_timeout=settings.handoff_timeout,

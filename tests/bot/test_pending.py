@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.assistant import Assistant, Incoming, Settings
-from bot.db import make_engine, migrate, session_factory
+from bot.db import make_engine, session_factory
 from bot.db.models import Inbound, Person
 from bot.privacy import pseudonym
 from bot.rasa_client import RasaReply, RasaUnavailable
@@ -38,15 +38,16 @@ class SlowRasa:
 
 
 @pytest.fixture
-def assistant(tmp_path):
-    url = f"sqlite:///{tmp_path / 'product.db'}"
-    migrate(url)
-    sessions = session_factory(make_engine(url))
+def assistant(database_url):
+    """On SQLite and on PostgreSQL (where a server runs): claims must be atomic on both."""
+    engine = make_engine(database_url)
+    sessions = session_factory(engine)
     rasa = SlowRasa()
     bot = Assistant(sessions, rasa, Settings("key"))  # type: ignore[arg-type]
     with sessions.begin() as session:  # a person who has consented and chosen a language
         session.add(Person(pseudonym=pseudonym("key", 7), chat_id=7, language="en", consent_at=dt.datetime.now(dt.timezone.utc)))
-    return bot, rasa, sessions
+    yield bot, rasa, sessions
+    engine.dispose()
 
 
 def text(update_id: int, body: str) -> Incoming:
