@@ -79,3 +79,4 @@ def test_numbers_commands_case_numbers_and_links_stay_left_to_right_in_rtl_text(
         "\u2066https://www.sundhed.dk/borger/\u2069"
     )
     assert parts("call 70 201 201, send /end", rtl=False) == ["call +45 70 201 201, send /end"]
+
