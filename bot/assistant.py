@@ -204,6 +204,14 @@ class Assistant:
         except RasaUnavailable as error:  # the database decides where messages go; Rasa's flag is secondary
             logger.warning("could not %s the Rasa conversation: %s", event, error.__class__.__name__)
 
+    def _no_answer(self, person: Person, signals: List[Dict[str, Any]]) -> List[Outgoing]:
+        """Rasa answered nothing (its REST channel returns an empty list when an action or component fails):
+        never silence — ask to rephrase, unless an action asked the front end to act instead."""
+        if signals:
+            return []
+        logger.error("Rasa returned no reply for a message of %s", person.id)
+        return [self._out(person, person.language or "en", assistant_messages.FALLBACK_FIRST)]
+
     def _rasa_down(self, person: Person, lang: str) -> Outgoing:
         return self._out(person, lang, messages.RASA_DOWN)
 
@@ -351,7 +359,7 @@ class Assistant:
                     continue  # another worker has it
                 signals: List[Dict[str, Any]] = []
                 try:
-                    out += await self._to_rasa(session, person, inbound.text or "", None, signals)
+                    out += await self._to_rasa(session, person, inbound.text or "", None, signals) or self._no_answer(person, signals)
                 except RasaUnavailable as error:
                     logger.warning("Rasa unavailable, message %s kept: %s", inbound.id, error.__class__.__name__)
                     inbound.status, inbound.attempts = "pending", inbound.attempts + 1
@@ -442,7 +450,7 @@ class Assistant:
     async def _relay(self, session: Session, person: Person, lang: str, payload: str, incoming: Incoming) -> List[Outgoing]:
         signals: List[Dict[str, Any]] = []
         try:
-            out = await self._to_rasa(session, person, payload, incoming.language_hint, signals)
+            out = await self._to_rasa(session, person, payload, incoming.language_hint, signals) or self._no_answer(person, signals)
         except RasaUnavailable:
             return [self._rasa_down(person, lang)]
         acted, _ = await self._act_on(session, person, signals)

@@ -58,7 +58,11 @@ class CrisisKeywordSafetyNet(GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
-        return {"patterns_file": "content/crisis_keywords.yml", "confidence": 0.99}
+        # min_safety_confidence: an unclear message whose best real intent is crisis/emergency with at least this
+        # confidence is treated as that intent instead of "please rephrase"
+        return {"patterns_file": "content/crisis_keywords.yml", "confidence": 0.99, "min_safety_confidence": 0.2}
+
+    SAFETY_INTENTS = ("crisis", "emergency")
 
     def __init__(self, config, model_storage: ModelStorage, resource: Resource, patterns: CrisisPatterns | None = None):
         self._config = {**self.get_default_config(), **config}

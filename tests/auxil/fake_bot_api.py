@@ -31,6 +31,7 @@ BOT_USER = {
 class Sent:
     method: str
     params: Dict[str, Any]
+    at: float = field(default_factory=time.monotonic)  # when the bot's call arrived (load benchmark)
 
     @property
     def text(self) -> str:

@@ -28,6 +28,8 @@ class SlowRasa:
             raise RasaUnavailable("connection refused")
         self.received.append(text)
         await asyncio.sleep(self.delay)
+        if text == "crash":  # Rasa's REST channel answers [] when a component or action fails
+            return []
         return [RasaReply(text=f"re: {text}", buttons=[])]
 
     async def slots(self, sender: str) -> Dict[str, Any]:
@@ -107,3 +109,14 @@ async def test_duplicate_update_is_ignored(assistant):
     await bot.handle(text(1, "hello"))
     assert await bot.handle(text(1, "hello")) == []
     assert rasa.received == ["hello"]
+
+
+async def test_when_rasa_answers_nothing_the_person_is_asked_to_rephrase_not_left_in_silence(assistant):
+    from actions import messages as assistant_messages
+    from bot.i18n import translate
+
+    bot, rasa, sessions = assistant
+    replies = await bot.handle(text(1, "crash"))
+    assert [r.text for r in replies] == [translate("en", assistant_messages.FALLBACK_FIRST)]
+    with sessions() as session:
+        assert list(session.scalars(select(Inbound.status))) == ["done"]

@@ -106,3 +106,11 @@ def test_switching_language_mid_conversation(stack):
     answer = say(stack, sender, "I need an interpreter at the doctor")
     expected = translate("so", content.answer("interpreter", "DE").text, content.numbers("DE"))
     assert answer[0]["text"].startswith(expected)
+
+
+@pytest.mark.parametrize("gibberish", ["blorp zzkx qwv", "das Krankenhaus hat mein MRT abgesagt und keinen neuen Termin gegeben",
+                                       "ፕሮፕሮ ክክክ", "asdf jklö 12"])
+def test_a_message_the_nlu_is_unsure_about_still_gets_an_answer(stack, gibberish):
+    """Found by the load benchmark: the safety net crashed on every nlu_fallback, and Rasa answered nothing."""
+    replies = say(stack, f"e2e-{uuid.uuid4().hex[:8]}", gibberish, {"language": "de", "country": "DE"})
+    assert replies and replies[0].get("text")
