@@ -132,7 +132,7 @@ def run_bot_load(api: FakeBotApi, people: dict[int, str], texts: dict[str, list[
 
     threads = [threading.Thread(target=user_loop, args=item) for item in people.items()]
     start = time.monotonic()
-    for index, thread in enumerate(threads):
+    for thread in threads:
         thread.start()
         time.sleep(think / max(1, len(threads)))  # users arrive spread over one think time
     for thread in threads:
