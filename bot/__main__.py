@@ -6,10 +6,18 @@ import logging
 import sys
 
 
+class RemoteRasa:
+    """A Rasa server run elsewhere (another container): what the front end needs to know of it."""
+
+    def __init__(self, rasa_url: str, token: str, tracker_db) -> None:
+        self.rasa_url, self.token, self.tracker_db = rasa_url, token, tracker_db
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description="Brobygger")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("run", help="start Rasa, the action server and the front end")
+    sub.add_parser("telegram", help="only the Telegram front end, against RASA_URL (one of several instances: scale-out)")
     from bot.handoff import cli as mentors_cli
 
     mentors_cli.add_parser(sub)
@@ -24,6 +32,13 @@ def main(argv: list[str] | None = None) -> int:
         from bot.runner import run
 
         return run()
+    if args.command == "telegram":
+        from bot.config import Settings
+        from bot.telegram.app import run as run_telegram
+
+        settings = Settings.from_env()
+        run_telegram(settings, RemoteRasa(settings.rasa_url, settings.rasa_token, settings.rasa_tracker_db))
+        return 0
     if args.command == "mentors":
         return mentors_cli.run(args)
     if args.command == "admin":

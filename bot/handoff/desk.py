@@ -494,9 +494,13 @@ class Desk:
                                   Handoff.created_at < now - self.settings.timeout)
         ).all()
         out = []
-        for case in cases:
-            case.told_no_mentor_at = now
-            out.append(self.no_mentor(case.person, case.language, now))
+        for case in cases:  # with several bot instances each runs this job: one UPDATE decides who tells
+            told = session.execute(
+                update(Handoff).where(Handoff.id == case.id, Handoff.told_no_mentor_at.is_(None))
+                .values(told_no_mentor_at=now).execution_options(synchronize_session=False)
+            ).rowcount
+            if told:
+                out.append(self.no_mentor(case.person, case.language, now))
         return out
 
 
