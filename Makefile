@@ -4,7 +4,7 @@ APP := .venv-app/bin
 RASA := .venv-rasa/bin
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help setup train run test test-stories test-unit validate evaluate benchmark lint locales-extract locales-update locales-compile clean
+.PHONY: help setup train run test test-stories test-unit validate evaluate benchmark load lint locales-extract locales-update locales-compile clean
 
 help: ## show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -36,6 +36,9 @@ evaluate: train ## NLU accuracy on the held-out set, per language and per intent
 
 benchmark: train ## training time, /model/parse latency, Rasa RSS -> docs/benchmark.md
 	@$(APP)/python scripts/benchmark.py --out docs/benchmark.md
+
+load: train ## load benchmark: simulated Telegram users vs Rasa alone, memory -> docs/load.md
+	@$(APP)/python scripts/load_benchmark.py --out docs/load.md
 
 lint: setup ## ruff
 	@$(APP)/ruff check actions bot tests scripts rasa_components

@@ -35,6 +35,8 @@ logger = logging.getLogger(__name__)
 MAX_TEXT = 2000  # longer messages are cut: the NLU does not need more, and Rasa stores what it gets
 CALLBACK_LIMIT = 64  # Telegram's callback_data limit, in bytes
 TOPIC_ORDER = list(assistant_messages.TOPIC_TITLES)
+EMPTY_RETRY_WINDOW = dt.timedelta(minutes=10)  # a message Rasa answers with nothing is retried this long, then
+# the person is asked to rephrase (an action server outage passes; a message that always fails must end somewhere)
 STALE_CLAIM = dt.timedelta(minutes=5)  # a message `processing` this long lost its worker
 _PHONE_LIKE = re.compile(r"[0-9]")
 
@@ -61,6 +63,7 @@ class Assistant:
         self._settings = settings
         self._locks: Dict[int, asyncio.Lock] = {}
         self._recent: Dict[int, Deque[float]] = {}
+        self._chat_languages: collections.OrderedDict[int, str] = collections.OrderedDict()
         self.desk = Desk(DeskSettings(
             pseudonym_key=settings.pseudonym_key,
             hours=OpeningHours.parse(settings.mentor_hours, settings.mentor_timezone),
@@ -249,6 +252,7 @@ class Assistant:
             if person.language is None:
                 person.language = lang
             session.commit()  # short write transactions: the handlers below wait on the network
+            self.remember_language(person.chat_id, person.language or lang)
             if incoming.kind == "command":
                 out = await self._command(session, person, lang, text, incoming)
             elif person.consent_at is None:
@@ -363,7 +367,12 @@ class Assistant:
                     continue  # another worker has it
                 signals: List[Dict[str, Any]] = []
                 try:
-                    out += await self._to_rasa(session, person, inbound.text or "", None, signals) or self._no_answer(person, signals)
+                    replies = await self._to_rasa(session, person, inbound.text or "", None, signals)
+                    if not replies and not signals and utcnow() - _aware(inbound.created_at) < EMPTY_RETRY_WINDOW:
+                        # Rasa answered nothing: its action server is down or stalled (the REST channel then
+                        # returns an empty list). Keep the message and try again, like when Rasa itself is down.
+                        raise RasaUnavailable("no reply from Rasa (action server down?)")
+                    out += replies or self._no_answer(person, signals)
                 except RasaUnavailable as error:
                     logger.warning("Rasa unavailable, message %s kept: %s", inbound.id, error.__class__.__name__)
                     inbound.status, inbound.attempts = "pending", inbound.attempts + 1
@@ -388,6 +397,17 @@ class Assistant:
                     session.commit()
                     return out
         return out
+
+    def remember_language(self, chat_id: int, lang: str) -> None:
+        """The last language a chat was answered in, kept in memory: the error reply (when the database itself
+        fails) is still in the person's language."""
+        self._chat_languages[chat_id] = lang
+        self._chat_languages.move_to_end(chat_id)
+        while len(self._chat_languages) > 50_000:
+            self._chat_languages.popitem(last=False)
+
+    def language_of_chat(self, chat_id: int) -> str | None:
+        return self._chat_languages.get(chat_id)
 
     def _flood(self, person_id: int) -> bool | None:
         """Per-person flood limit (in this process): None = fine; True = just went over (send the notice);
@@ -454,7 +474,9 @@ class Assistant:
     async def _relay(self, session: Session, person: Person, lang: str, payload: str, incoming: Incoming) -> List[Outgoing]:
         signals: List[Dict[str, Any]] = []
         try:
-            out = await self._to_rasa(session, person, payload, incoming.language_hint, signals) or self._no_answer(person, signals)
+            out = await self._to_rasa(session, person, payload, incoming.language_hint, signals)
+            if not out and not signals:  # a button is not kept: say so, the person can press it again
+                return [self._out(person, lang, messages.TRY_AGAIN)]
         except RasaUnavailable:
             return [self._rasa_down(person, lang)]
         acted, _ = await self._act_on(session, person, signals)
@@ -501,6 +523,7 @@ class Assistant:
             return [self._out(person, lang, handoff_messages.IN_MENTOR_CHAT)]
         if kind == "l" and value in content.languages():
             person.language, person.language_chosen = value, True
+            self.remember_language(person.chat_id, value)
             out = await self._relay(session, person, value, f'/choose_language{{"language":"{value}"}}', incoming)
             if not person.country:
                 out.append(self._out(person, value, messages.CHOOSE_COUNTRY, self._country_buttons(value)))
@@ -593,6 +616,11 @@ class Assistant:
                     break  # Rasa is still down: try again later
             session.commit()
         return out
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    """SQLite returns naive datetimes (stored as UTC)."""
+    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
 
 
 def country_of_location(latitude: float, longitude: float) -> str | None:

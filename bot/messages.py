@@ -54,6 +54,7 @@ RASA_DOWN = _(
     "Sorry, I am having technical trouble right now. Your message is kept and I will answer as soon as I can.\n"
     "In an emergency call 112."
 )
+TRY_AGAIN = _("Sorry, I am having technical trouble right now. Please send it again in a minute. In an emergency call 112.")
 DELETE_DONE = _("Done: I have deleted your messages and everything I stored about you. Send /start to begin again.")
 MY_DATA = _(
     "What I store about you:\n• language: %(language)s\n• country: %(country)s\n• consent given: %(consent)s\n"

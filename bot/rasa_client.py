@@ -19,7 +19,9 @@ class RasaReply:
 
 
 class RasaClient:
-    def __init__(self, url: str, token: str = "", timeout: float = 20.0) -> None:
+    def __init__(self, url: str, token: str = "", timeout: float = 10.0) -> None:
+        """`timeout`: after this long the person hears "I'm having trouble, your message is kept" and the message
+        is retried later (a stalled Rasa must not leave anyone waiting in silence)."""
         self._url = url.rstrip("/")
         self._token = token
         self._http = httpx.AsyncClient(timeout=timeout)

@@ -117,6 +117,7 @@ class RunningBot:
     def stop(self) -> None:
         self._loop.call_soon_threadsafe(self._stopped.set)
         self._thread.join(timeout=30)
+        self.assistant._sessions.kw["bind"].dispose()  # close the database connections (PostgreSQL ones too)
 
 
 def start_bot(stack, fake_api, database_url: str, **settings) -> RunningBot:

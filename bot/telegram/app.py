@@ -225,9 +225,11 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     context.application.bot_data["errors"] = context.application.bot_data.get("errors", 0) + 1  # for health checks and tests
     if isinstance(update, Update) and update.effective_chat:
         hint = (update.effective_user.language_code or "en").split("-")[0] if update.effective_user else "en"
-        lang = hint if hint in content.languages() else "en"
+        known = context.application.bot_data["assistant"].language_of_chat(update.effective_chat.id)
+        lang = known or (hint if hint in content.languages() else "en")
         try:
-            await context.bot.send_message(update.effective_chat.id, translate(lang, ui.RASA_DOWN))
+            # not "your message is kept": when the database itself failed, it may not be
+            await context.bot.send_message(update.effective_chat.id, translate(lang, ui.TRY_AGAIN))
         except Exception:  # noqa: BLE001 - nothing more we can do; it is logged above
             logger.error("could not send the error reply")
 

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any, Dict, List
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.assistant import Assistant, Incoming, Settings
 from bot.db import make_engine, session_factory
@@ -113,10 +113,16 @@ async def test_duplicate_update_is_ignored(assistant):
 
 async def test_when_rasa_answers_nothing_the_person_is_asked_to_rephrase_not_left_in_silence(assistant):
     from actions import messages as assistant_messages
+    from bot import messages as ui
     from bot.i18n import translate
 
     bot, rasa, sessions = assistant
-    replies = await bot.handle(text(1, "crash"))
-    assert [r.text for r in replies] == [translate("en", assistant_messages.FALLBACK_FIRST)]
+    first = await bot.handle(text(1, "crash"))  # maybe the action server is down: kept, retried
+    assert [r.text for r in first] == [translate("en", ui.RASA_DOWN)]
+    assert await bot.retry_pending() == []  # second try: still nothing, still kept
+    with sessions.begin() as session:  # ten minutes later it still fails: not an outage, ask to rephrase
+        session.execute(update(Inbound).values(created_at=dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=11)))
+    assert [r.text for r in await bot.retry_pending()] == [translate("en", assistant_messages.FALLBACK_FIRST)]
+    assert rasa.received == ["crash"] * 3
     with sessions() as session:
         assert list(session.scalars(select(Inbound.status))) == ["done"]

@@ -1,0 +1,146 @@
+"""Faults with real processes: the action server killed, Rasa killed and restarted, Rasa stalled (SIGSTOP), the
+database locked. Every accepted message is answered exactly once after recovery, and the person always hears
+something within a few seconds. A stack of its own, so the other tests' servers are not disturbed."""
+from __future__ import annotations
+
+import itertools
+import os
+import signal
+import time
+
+import httpx
+import pytest
+import sqlalchemy as sa
+
+from bot import content
+from bot import messages as ui
+from bot.config import Settings
+from bot.i18n import translate
+from bot.runner import Stack
+from tests.auxil.fake_bot_api import FakeBotApi
+from tests.conftest import POSTGRES_URL, _free_port, _postgres_database, start_bot
+from tests.telegram.test_bot_e2e import onboard, visible
+
+pytestmark = pytest.mark.e2e
+_users = itertools.count(6_100_000)
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("faults")
+    settings = Settings(rasa_port=_free_port(), action_port=_free_port(), database_url=f"sqlite:///{tmp / 'product.db'}")
+    stack = Stack(settings, log_dir=tmp / "log", tracker_db=tmp / "tracker.db").start()
+    api = FakeBotApi().start()
+    bot = start_bot(stack, api, settings.database_url, flood_messages=100_000)
+    bot.assistant._rasa._http.timeout = httpx.Timeout(4.0)  # "a few seconds" for the stalled-Rasa test
+    yield stack, api, bot
+    bot.stop()
+    api.stop()
+    stack.stop()
+
+
+def wait_ready(url: str, timeout: float = 240) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    raise TimeoutError(url)
+
+
+def dental(lang: str = "da") -> str:
+    return translate(lang, content.answer("dental_care", "DK").text, content.numbers("DK"))[:60]
+
+
+def answers_after(api, user: int, sent: int, seconds: float) -> list[str]:
+    time.sleep(seconds)  # long enough for a duplicate to show up, if there were one
+    return [visible(m.text) for m in api.messages_to(user)[sent:]]
+
+
+def test_action_server_killed_then_back(world):
+    stack, api, bot = world
+    user = next(_users)
+    sent = onboard(api, user, "da", "DK")
+    os.killpg(stack.processes["actions"].pid, signal.SIGKILL)
+    stack.processes["actions"].wait()
+    started = time.monotonic()
+    api.send_text(user, "jeg har ondt i en tand, hvor finder jeg en tandlæge")
+    first = api.wait_for(user, 1, after=sent, timeout=15)[0]
+    assert time.monotonic() - started < 8
+    assert first.text == translate("da", ui.RASA_DOWN)
+    stack.start_actions()
+    wait_ready(f"{stack.action_url}/health")
+    api.wait_for(user, 2, after=sent, timeout=30)
+    texts = answers_after(api, user, sent, 3)
+    assert texts[0] == translate("da", ui.RASA_DOWN)
+    assert [t for t in texts[1:] if t.startswith(dental()[:40])] == texts[1:] and len(texts) == 2  # answered once
+
+
+def test_rasa_killed_and_restarted(world):
+    stack, api, bot = world
+    user = next(_users)
+    sent = onboard(api, user, "da", "DK")
+    os.killpg(stack.processes["rasa"].pid, signal.SIGKILL)
+    stack.processes["rasa"].wait()
+    api.send_text(user, "jeg skal bruge en tandlæge")
+    assert api.wait_for(user, 1, after=sent, timeout=10)[0].text == translate("da", ui.RASA_DOWN)
+    stack.start_rasa()
+    wait_ready(f"{stack.rasa_url}/status?token={stack.token}")
+    api.wait_for(user, 2, after=sent, timeout=60)
+    texts = answers_after(api, user, sent, 3)
+    assert len(texts) == 2 and texts[1].startswith(dental()[:40])
+
+
+def test_rasa_stalled_the_person_hears_at_once_and_gets_one_answer_after(world):
+    stack, api, bot = world
+    user = next(_users)
+    sent = onboard(api, user, "da", "DK")
+    rasa = stack.processes["rasa"].pid
+    os.kill(rasa, signal.SIGSTOP)
+    try:
+        started = time.monotonic()
+        api.send_text(user, "hvor finder jeg en tandlæge?")
+        assert api.wait_for(user, 1, after=sent, timeout=15)[0].text == translate("da", ui.RASA_DOWN)
+        assert time.monotonic() - started < 8
+    finally:
+        os.kill(rasa, signal.SIGCONT)
+    api.wait_for(user, 2, after=sent, timeout=60)
+    texts = answers_after(api, user, sent, 4)
+    assert len(texts) == 2 and texts[1].startswith(dental()[:40])
+
+
+def test_database_down_the_person_is_told_to_send_again_and_then_answered(world):
+    """The product database (PostgreSQL) refuses connections mid-conversation, then comes back."""
+    stack, _, _ = world
+    databases = _postgres_database()
+    url = next(databases)
+    name = sa.engine.make_url(url).database
+    admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    api = FakeBotApi().start()
+    bot = start_bot(stack, api, url, flood_messages=100_000)
+    try:
+        user = next(_users)
+        sent = onboard(api, user, "da", "DK")
+        with admin.connect() as connection:  # the database goes away for this product
+            connection.execute(sa.text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false'))
+            connection.execute(sa.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"), {"n": name})
+        started = time.monotonic()
+        api.send_text(user, "hvor finder jeg en tandlæge?")
+        reply = api.wait_for(user, 1, after=sent, timeout=20)[0]
+        assert reply.text == translate("da", ui.TRY_AGAIN)  # honest: it could not be stored
+        assert time.monotonic() - started < 8
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true'))
+        api.send_text(user, "hvor finder jeg en tandlæge?")
+        assert visible(api.wait_for(user, 2, after=sent, timeout=30)[1].text).startswith(dental()[:40])
+    finally:
+        bot.stop()
+        api.stop()
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true'))
+        admin.dispose()
+        for _ in databases:
+            pass
