@@ -161,10 +161,12 @@ def publish(session: Session, username: str, topic: str, country: str, language:
 
 
 def revert(session: Session, username: str, entry_id: int) -> str:
-    """Put an answer back as it was before an audited change (itself audited)."""
+    """Put an answer or a directory entry back as it was before an audited change (itself audited)."""
     entry = session.get(AuditEntry, entry_id)
+    if entry is not None and entry.entity.startswith("service:"):
+        return _revert_service(session, username, entry)
     if entry is None or not entry.entity.startswith("answer:"):
-        raise ValidationError(["Only answer changes can be reverted here."])
+        raise ValidationError(["Only answer and service-directory changes can be reverted here."])
     _, topic, country, language = entry.entity.split(":")
     row = _row(session, topic, country, language)
     current = _snapshot(row) if row.id else None
@@ -304,3 +306,19 @@ def save_service(session: Session, username: str, service_id: int | None, fields
     session.flush()
     audit(session, username, "save service", f"service:{row.id}", before, _service_snapshot(row))
     return row
+
+
+def _revert_service(session: Session, username: str, entry: AuditEntry) -> str:
+    row = session.get(Service, int(entry.entity.split(":")[1]))
+    if row is None:
+        raise ValidationError(["That directory entry no longer exists."])
+    current = _service_snapshot(row)
+    if entry.before is None:  # the change created it: reverting takes it out of the bot's answers
+        row.active = False
+    else:
+        for name, value in json.loads(entry.before).items():
+            setattr(row, name, value)
+    row.updated_at, row.updated_by = utcnow(), username
+    session.flush()
+    audit(session, username, f"revert #{entry.id}", entry.entity, current, _service_snapshot(row))
+    return entry.entity

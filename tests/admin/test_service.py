@@ -142,3 +142,15 @@ def test_directory_entries_are_validated_and_listed_by_town_in_the_persons_langu
     assert store.city_in_text("hvor finder jeg en tolk i aarhus?", "DK") == "Aarhus"
     assert store.city_in_text("تعبت من العيش في آرهوس", "DE") is None
     store.close()
+
+
+def test_a_directory_change_can_be_reverted(sessions):
+    place = {"kind": "gp", "country": "DE", "city": "Köln", "name": "Praxis Dr. A", "languages": "tr,ar", "active": "on"}
+    with sessions.begin() as db:
+        created = service.save_service(db, "eva", None, place)
+        service.save_service(db, "eva", created.id, {**place, "name": "Praxis Dr. B (wrong)"})
+        wrong = db.scalars(select(AuditEntry).where(AuditEntry.entity == f"service:{created.id}").order_by(AuditEntry.id)).all()
+        service.revert(db, "ada", wrong[-1].id)
+        assert created.name == "Praxis Dr. A" and created.active
+        service.revert(db, "ada", wrong[0].id)  # reverting the creation takes it out of the bot's answers
+        assert not created.active
