@@ -3,6 +3,7 @@ database locked. Every accepted message is answered exactly once after recovery,
 something within a few seconds. A stack of its own, so the other tests' servers are not disturbed."""
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import signal
@@ -112,35 +113,77 @@ def test_rasa_stalled_the_person_hears_at_once_and_gets_one_answer_after(world):
     assert len(texts) == 2 and texts[1].startswith(dental()[:40])
 
 
-def test_database_down_the_person_is_told_to_send_again_and_then_answered(world):
-    """The product database (PostgreSQL) refuses connections mid-conversation, then comes back."""
-    stack, _, _ = world
+@contextlib.contextmanager
+def bot_on_postgres(stack):
+    """A bot of its own on a fresh PostgreSQL database; yields (api, bot, outage) where `outage()` is a context in
+    which the database refuses every connection (as if its server were down) and afterwards comes back."""
     databases = _postgres_database()
     url = next(databases)
     name = sa.engine.make_url(url).database
     admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+
+    def allow(yes: bool) -> None:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS {"true" if yes else "false"}'))
+            if not yes:
+                connection.execute(sa.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
+                                   {"n": name})
+
+    @contextlib.contextmanager
+    def outage():
+        allow(False)
+        try:
+            yield
+        finally:
+            allow(True)
+
     api = FakeBotApi().start()
     bot = start_bot(stack, api, url, flood_messages=100_000)
     try:
-        user = next(_users)
-        sent = onboard(api, user, "da", "DK")
-        with admin.connect() as connection:  # the database goes away for this product
-            connection.execute(sa.text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false'))
-            connection.execute(sa.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"), {"n": name})
-        started = time.monotonic()
-        api.send_text(user, "hvor finder jeg en tandlæge?")
-        reply = api.wait_for(user, 1, after=sent, timeout=20)[0]
-        assert reply.text == translate("da", ui.TRY_AGAIN)  # honest: it could not be stored
-        assert time.monotonic() - started < 8
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true'))
-        api.send_text(user, "hvor finder jeg en tandlæge?")
-        assert visible(api.wait_for(user, 2, after=sent, timeout=30)[1].text).startswith(dental()[:40])
+        yield api, bot, outage
     finally:
         bot.stop()
         api.stop()
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true'))
+        allow(True)
         admin.dispose()
-        for _ in databases:
+        for _ in databases:  # drops the database
             pass
+
+
+def test_database_down_the_person_is_told_to_send_again_and_then_answered(world):
+    """The product database (PostgreSQL) refuses connections mid-conversation, then comes back."""
+    with bot_on_postgres(world[0]) as (api, bot, outage):
+        user = next(_users)
+        sent = onboard(api, user, "da", "DK")
+        with outage():
+            started = time.monotonic()
+            api.send_text(user, "hvor finder jeg en tandlæge?")
+            reply = api.wait_for(user, 1, after=sent, timeout=20)[0]
+            assert reply.text == translate("da", ui.TRY_AGAIN)  # honest: it could not be stored
+            assert time.monotonic() - started < 8
+        api.send_text(user, "hvor finder jeg en tandlæge?")
+        assert visible(api.wait_for(user, 2, after=sent, timeout=30)[1].text).startswith(dental()[:40])
+
+
+def test_database_down_mid_handoff_then_the_relay_goes_on(world):
+    with bot_on_postgres(world[0]) as (api, bot, outage):
+        with bot.assistant._sessions.begin() as db:
+            code = bot.assistant.desk.create_invite(db, "Sara", ["da"]).code
+        mentor, person = next(_users), next(_users)
+        api.send_text(mentor, f"/start {code}")
+        api.send_text(mentor, "/duty on")
+        api.wait_for(mentor, 2)
+        sent = onboard(api, person, "da", "DK")
+        api.send_text(person, "/mentor")
+        notice = api.wait_for(mentor, 3)[-1]
+        api.press(mentor, notice.buttons[0]["callback_data"])
+        sent += len(api.wait_for(person, 2, after=sent))  # searching + "Sara has joined"
+        seen = len(api.wait_for(mentor, 4))
+        with outage():
+            api.send_text(person, "er du der stadig?")
+            assert api.wait_for(person, 1, after=sent, timeout=20)[-1].text == translate("da", ui.TRY_AGAIN)
+            sent += 1
+        api.send_text(person, "er du der stadig?")
+        assert api.wait_for(mentor, 1, after=seen, timeout=30)[-1].text.endswith("er du der stadig?")
+        api.send_text(mentor, "ja, jeg er her")
+        assert visible(api.wait_for(person, 1, after=sent, timeout=30)[-1].text).endswith("ja, jeg er her")
