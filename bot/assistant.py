@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from actions import messages as assistant_messages
 from bot import content, language, messages
-from bot.db.models import Handoff, Inbound, Person, RelayMessage, utcnow
+from bot.db.models import Handoff, Inbound, Person, RelayMessage, as_utc, utcnow
 from bot.exchange import Incoming, Outgoing
 from bot.handoff import messages as handoff_messages
 from bot.handoff.desk import Desk, DeskSettings
@@ -368,7 +368,7 @@ class Assistant:
                 signals: List[Dict[str, Any]] = []
                 try:
                     replies = await self._to_rasa(session, person, inbound.text or "", None, signals)
-                    if not replies and not signals and utcnow() - _aware(inbound.created_at) < EMPTY_RETRY_WINDOW:
+                    if not replies and not signals and utcnow() - as_utc(inbound.created_at) < EMPTY_RETRY_WINDOW:
                         # Rasa answered nothing: its action server is down or stalled (the REST channel then
                         # returns an empty list). Keep the message and try again, like when Rasa itself is down.
                         raise RasaUnavailable("no reply from Rasa (action server down?)")
@@ -616,11 +616,6 @@ class Assistant:
                     break  # Rasa is still down: try again later
             session.commit()
         return out
-
-
-def _aware(value: dt.datetime) -> dt.datetime:
-    """SQLite returns naive datetimes (stored as UTC)."""
-    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
 
 
 def country_of_location(latitude: float, longitude: float) -> str | None:

@@ -20,7 +20,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 
 from actions import messages as assistant_messages
-from bot.db.models import Handoff, Person
+from bot.db.models import Handoff, Person, as_utc
 
 
 @dataclass
@@ -48,10 +48,6 @@ def _utc(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), tzinfo=dt.timezone.utc)
 
 
-def _aware(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
-
-
 def collect(db: Session, tracker: Engine | None, start: dt.date, end: dt.date) -> Insight:
     result = Insight(start, end)
     languages = dict(db.execute(select(Person.pseudonym, Person.language)).all())
@@ -77,12 +73,12 @@ def collect(db: Session, tracker: Engine | None, start: dt.date, end: dt.date) -
         result.topics = dict(sorted(topics.items()))
     weeks: Counter = Counter()
     for case in db.scalars(select(Handoff).where(Handoff.created_at >= _utc(start), Handoff.created_at < _utc(end))):
-        created = _aware(case.created_at)
+        created = as_utc(case.created_at)
         year, week, _ = created.isocalendar()
         weeks[f"{year}-W{week:02d}"] += 1
         result.reasons[case.reason] += 1
         if case.claimed_at is not None:
-            result.minutes_to_claim.append((_aware(case.claimed_at) - created).total_seconds() / 60)
+            result.minutes_to_claim.append((as_utc(case.claimed_at) - created).total_seconds() / 60)
         if case.rating:
             result.ratings[case.rating] += 1
     result.handoffs_per_week = sorted(weeks.items())

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from bot import content
 from bot.content_store import msgid_hash
-from bot.db.models import AnswerText, AuditEntry, Service, TranslationOverride, utcnow
+from bot.db.models import AnswerText, AuditEntry, Service, TranslationOverride, as_utc, utcnow
 from bot.i18n import LOCALES_DIR, catalog
 
 SOURCE_LANGUAGE = "en"
@@ -52,10 +52,6 @@ class AnswerView:
     published_at: dt.datetime | None
 
 
-def _aware(value: dt.datetime | None) -> dt.datetime | None:
-    return value.replace(tzinfo=dt.timezone.utc) if value is not None and value.tzinfo is None else value
-
-
 def built_in(topic: str, country: str, language: str) -> Tuple[str, bool]:
     """The shipped text (placeholders kept) and whether the language's catalog has a translation of it."""
     base = content.answer(topic, country)
@@ -74,14 +70,14 @@ def answer_view(session: Session, topic: str, country: str, language: str) -> An
     published_at = None
     if row is not None and row.published_text is not None:
         text, source_name, source_url = row.published_text, row.published_source_name or "", row.published_source_url or ""
-        published_at, translated = _aware(row.published_at), True
+        published_at, translated = as_utc(row.published_at), True
     status = "published" if published_at else "built-in"
     if language != SOURCE_LANGUAGE:
         source = session.scalar(select(AnswerText.published_at).where(
             AnswerText.topic == topic, AnswerText.country == country, AnswerText.language == SOURCE_LANGUAGE))
         if not translated:
             status = "missing"
-        elif source is not None and (published_at is None or published_at < _aware(source)):
+        elif source is not None and (published_at is None or published_at < as_utc(source)):
             status = "outdated"
     draft = row.draft_text if row is not None else None
     if draft is not None and status in ("built-in", "published"):

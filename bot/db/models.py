@@ -34,6 +34,11 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
+def as_utc(value: dt.datetime) -> dt.datetime:
+    """A stored time as an aware UTC datetime (SQLite returns naive datetimes, stored as UTC)."""
+    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+
+
 class Person(Base):
     """A migrant who writes to the bot. `pseudonym` is a keyed hash of the Telegram user id (bot.privacy);
     `chat_id` is kept only because replies must be sent there."""

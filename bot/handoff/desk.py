@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from actions import messages as assistant_messages
 from bot import content
-from bot.db.models import CaseNote, Handoff, Invite, Mentor, Notification, Person, RelayMessage, utcnow
+from bot.db.models import CaseNote, Handoff, Invite, Mentor, Notification, Person, RelayMessage, as_utc, utcnow
 from bot.exchange import Incoming, Outgoing
 from bot.handoff import messages as m
 from bot.handoff.hours import OpeningHours
@@ -106,7 +106,7 @@ class Desk:
         invite = session.scalar(select(Invite).where(Invite.code == code))
         hint = (incoming.language_hint or "en").split("-")[0]
         ui = hint if hint in content.languages() else "en"
-        if invite is None or invite.used_at is not None or _aware(invite.expires_at) < utcnow():
+        if invite is None or invite.used_at is not None or as_utc(invite.expires_at) < utcnow():
             out = Outgoing(incoming.chat_id, translate(ui, m.M_INVITE_INVALID), rtl=content.languages()[ui].rtl)
             return [out] if invite is not None or len(code) >= 16 else None
         key = pseudonym(self.settings.pseudonym_key, incoming.user_id)
@@ -511,8 +511,3 @@ def numbers(country: str | None, lang: str) -> str:
     if country == "DE":
         return translate(lang, m.NUMBERS_DE, content.numbers("DE"))
     return translate(lang, m.NUMBERS_ANY)
-
-
-def _aware(value: dt.datetime) -> dt.datetime:
-    """SQLite returns naive datetimes (stored as UTC)."""
-    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
