@@ -13,7 +13,7 @@ import logging
 import re
 import time
 from dataclasses import dataclass
-from typing import Any, Deque, Dict, List, Sequence, Tuple
+from typing import Any, Deque, Dict, List, Tuple
 
 from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.exc import OperationalError
@@ -24,8 +24,7 @@ from bot import content, language, messages
 from bot.db.models import Handoff, Inbound, Person, RelayMessage, as_utc, utcnow
 from bot.exchange import Incoming, Outgoing
 from bot.handoff import messages as handoff_messages
-from bot.handoff.desk import Desk, DeskSettings
-from bot.handoff.hours import OpeningHours
+from bot.handoff.desk import Desk, person_out
 from bot.i18n import translate
 from bot.privacy import pseudonym
 from bot.rasa_client import RasaClient, RasaReply, RasaUnavailable
@@ -64,12 +63,7 @@ class Assistant:
         self._locks: Dict[int, asyncio.Lock] = {}
         self._recent: Dict[int, Deque[float]] = {}
         self._chat_languages: collections.OrderedDict[int, str] = collections.OrderedDict()
-        self.desk = Desk(DeskSettings(
-            pseudonym_key=settings.pseudonym_key,
-            hours=OpeningHours.parse(settings.mentor_hours, settings.mentor_timezone),
-            timeout=dt.timedelta(seconds=settings.handoff_timeout),
-            invite_days=settings.invite_days,
-        ))
+        self.desk = Desk.from_settings(settings)
 
     async def close(self) -> None:
         """Close the HTTP connections to Rasa (at shutdown)."""
@@ -94,14 +88,7 @@ class Assistant:
             hint=hint,
         )
 
-    @staticmethod
-    def _out(person: Person, lang: str, message: str, buttons: Sequence[Tuple[str, str]] = (), **values: Any) -> Outgoing:
-        return Outgoing(
-            chat_id=person.chat_id,
-            text=translate(lang, message, values),
-            buttons=list(buttons),
-            rtl=content.languages()[lang].rtl,
-        )
+    _out = staticmethod(person_out)
 
     @staticmethod
     def _language_buttons() -> List[Tuple[str, str]]:

@@ -26,6 +26,7 @@ from bot.admin import insight, security, service
 from bot.config import Settings
 from bot.db import make_engine, session_factory
 from bot.db.models import AuditEntry, Handoff, Mentor, Service, StaffUser
+from bot.handoff.desk import Desk
 
 logger = logging.getLogger(__name__)
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -57,6 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     sessions: sessionmaker[Session] = session_factory(engine)
     tracker = make_engine(settings.tracker_url)  # Rasa's tracker store, read for insight
     app.state.sessions, app.state.settings = sessions, settings
+    desk = Desk.from_settings(settings)  # invites and deactivation go through the hand-off desk
 
     @app.exception_handler(LoginNeeded)
     async def _login(request: Request, exc: LoginNeeded) -> Response:
@@ -269,15 +271,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.post("/mentors/invite")
     async def mentors_invite(request: Request) -> Response:
-        from bot.assistant import Assistant
-        from bot.assistant import Settings as AssistantSettings
         from bot.handoff.cli import bot_username
 
         data = await form(request)
         with sessions.begin() as db:
             user = user_of(request, db, "supervisor")
-            desk = Assistant(sessions, None, AssistantSettings(  # type: ignore[arg-type]
-                pseudonym_key=settings.pseudonym_key, invite_days=settings.invite_days)).desk
             try:
                 invite = desk.create_invite(
                     db, str(data.get("name", "")), str(data.get("languages", "")).split(","),
@@ -294,15 +292,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.post("/mentors/{mentor_id}/deactivate")
     async def mentors_deactivate(request: Request, mentor_id: int) -> Response:
-        from bot.assistant import Assistant
-        from bot.assistant import Settings as AssistantSettings
-
         await form(request)
         with sessions.begin() as db:
             user = user_of(request, db, "supervisor")
             mentor = db.get(Mentor, mentor_id)
             if mentor is not None:
-                desk = Assistant(sessions, None, AssistantSettings(pseudonym_key=settings.pseudonym_key)).desk  # type: ignore[arg-type]
                 desk.deactivate(db, mentor)
                 service.audit(db, user.username, "deactivate mentor", f"mentor:{mentor_id}", "active", "inactive")
         return RedirectResponse("/mentors", status_code=303)

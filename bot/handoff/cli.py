@@ -9,6 +9,7 @@ from sqlalchemy import select
 from bot.config import Settings
 from bot.db import make_engine, migrate, session_factory
 from bot.db.models import Mentor
+from bot.handoff.desk import Desk
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -39,15 +40,10 @@ def bot_username(settings: Settings) -> str | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bot.assistant import Assistant
-    from bot.assistant import Settings as AssistantSettings
-    from bot.rasa_client import RasaClient
-
     settings = Settings.from_env()
     migrate(settings.database_url)
     sessions = session_factory(make_engine(settings.database_url))
-    desk = Assistant(sessions, RasaClient(settings.rasa_url), AssistantSettings(
-        pseudonym_key=settings.pseudonym_key, invite_days=settings.invite_days)).desk
+    desk = Desk.from_settings(settings)
     if args.mentors_command == "invite":
         with sessions.begin() as session:
             try:

@@ -58,6 +58,16 @@ def person_out(person: Person, lang: str, message: str, buttons: Sequence[Tuple[
 
 
 class Desk:
+    @classmethod
+    def from_settings(cls, settings: Any) -> Desk:
+        """From the product's settings (bot.config.Settings or bot.assistant.Settings: same field names)."""
+        return cls(DeskSettings(
+            pseudonym_key=settings.pseudonym_key,
+            hours=OpeningHours.parse(settings.mentor_hours, settings.mentor_timezone),
+            timeout=dt.timedelta(seconds=settings.handoff_timeout),
+            invite_days=settings.invite_days,
+        ))
+
     def __init__(self, settings: DeskSettings) -> None:
         self.settings = settings
         self.resumed: List[Person] = []  # people whose case closed: the caller resumes their Rasa conversation
