@@ -97,12 +97,11 @@ class Stack:
         )
 
     def wait_ready(self, timeout: float = 240.0) -> None:
-        """Block until both servers answer (Rasa loads its model in ~40 s)."""
+        """Block until every server this stack started answers (Rasa loads its model in ~40 s)."""
         deadline = time.monotonic() + timeout
-        checks = {"actions": f"{self.action_url}/health", "rasa": f"{self.rasa_url}/status?token={self.token}"}
-        if "admin" in self.processes:
-            checks["admin"] = f"{self.admin_url}/login"
-        pending = dict(checks)
+        checks = {"actions": f"{self.action_url}/health", "rasa": f"{self.rasa_url}/status?token={self.token}",
+                  "admin": f"{self.admin_url}/login"}
+        pending = {name: url for name, url in checks.items() if name in self.processes}  # what this stack started
         while pending:
             for name, url in list(pending.items()):
                 proc = self.processes[name]

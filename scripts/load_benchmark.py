@@ -44,17 +44,10 @@ from bot.rasa_client import RasaClient  # noqa: E402
 from bot.runner import Stack  # noqa: E402
 from bot.telegram.app import build_application  # noqa: E402
 from tests.auxil.fake_bot_api import FakeBotApi  # noqa: E402
+from tests.conftest import RunningBot, _free_port  # noqa: E402
 
 KEY = "load-benchmark"
 FIRST_USER = 8_000_000
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def questions() -> dict[str, list[str]]:
@@ -65,42 +58,13 @@ def questions() -> dict[str, list[str]]:
     return by_language
 
 
-class BotThread:
+def start_bot(stack: Stack, api: FakeBotApi, database_url: str) -> RunningBot:
     """The product's Telegram front end (the same build_application `make run` uses), polling the fake API."""
-
-    def __init__(self, stack: Stack, api: FakeBotApi, database_url: str) -> None:
-        self.assistant = Assistant(
-            session_factory(make_engine(database_url)), RasaClient(stack.rasa_url, stack.token),
-            AssistantSettings(pseudonym_key=KEY, tracker_db_url=f"sqlite:///{stack.tracker_db}"),
-        )
-        self.application = build_application("1:LOAD", self.assistant, base_url=api.base_url)
-        self.loop = asyncio.new_event_loop()
-        self.ready, self.stopped = threading.Event(), None
-        self.thread = threading.Thread(target=self.run, daemon=True)
-        self.thread.start()
-        self.ready.wait(60)
-
-    def run(self) -> None:
-        asyncio.set_event_loop(self.loop)
-
-        async def main() -> None:
-            self.stopped = asyncio.Event()
-            await self.application.initialize()
-            await self.application.post_init(self.application)
-            await self.application.updater.start_polling(poll_interval=0.0, timeout=1)
-            await self.application.start()
-            self.ready.set()
-            await self.stopped.wait()
-            await self.application.updater.stop()
-            await self.application.stop()
-            await self.application.shutdown()
-            await self.application.post_shutdown(self.application)
-
-        self.loop.run_until_complete(main())
-
-    def stop(self) -> None:
-        self.loop.call_soon_threadsafe(self.stopped.set)
-        self.thread.join(30)
+    assistant = Assistant(
+        session_factory(make_engine(database_url)), RasaClient(stack.rasa_url, stack.token),
+        AssistantSettings(pseudonym_key=KEY, tracker_db_url=f"sqlite:///{stack.tracker_db}"),
+    )
+    return RunningBot(build_application("1:LOAD", assistant, base_url=api.base_url), assistant, database_url)
 
 
 def seed_people(database_url: str, users: int, languages: list[str]) -> dict[int, str]:
@@ -166,7 +130,7 @@ async def run_rasa_load(stack: Stack, people: dict[int, str], texts: dict[str, l
         return latencies, time.monotonic() - start, len(failures)
 
 
-def mentor_notifications(api: FakeBotApi, bot: BotThread, requests: int) -> list[float]:
+def mentor_notifications(api: FakeBotApi, bot: RunningBot, requests: int) -> list[float]:
     """On-duty mentors for every language; people ask for a mentor; time until the first notification arrives."""
     sessions = bot.assistant._sessions
     with sessions.begin() as db:
@@ -203,7 +167,7 @@ def main() -> int:
     texts = questions()
     tmp = Path(tempfile.mkdtemp(prefix="brobygger-load-"))
     database_url = f"sqlite:///{tmp / 'product.db'}"
-    settings = Settings(rasa_port=free_port(), action_port=free_port(), admin_port=free_port(), database_url=database_url)
+    settings = Settings(rasa_port=_free_port(), action_port=_free_port(), admin_port=_free_port(), database_url=database_url)
     stack = Stack(settings, log_dir=tmp / "log", tracker_db=tmp / "tracker.db")
     os.environ["DATABASE_URL"] = database_url
     print("starting Rasa, actions and admin...", flush=True)
@@ -211,7 +175,7 @@ def main() -> int:
     api = FakeBotApi().start()
     everyone = seed_people(database_url, max(args.users, args.mentor_requests), sorted(texts))
     people = dict(list(everyone.items())[: args.users])
-    bot = BotThread(stack, api, database_url)
+    bot = start_bot(stack, api, database_url)
     try:
         print(f"{args.users} users x {args.messages} questions through the bot...", flush=True)
         bot_latency, bot_wall = run_bot_load(api, people, texts, args.messages, args.think)

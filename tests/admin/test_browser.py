@@ -9,18 +9,18 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import time
 from pathlib import Path
 
-import httpx
 import pytest
 from sqlalchemy import text
 
 from bot import content
 from bot.admin import security
+from bot.config import Settings
 from bot.db import make_engine, session_factory
-from tests.conftest import ROOT, _free_port
+from bot.runner import Stack
+from tests.conftest import _free_port
 from tests.telegram.test_bot_e2e import new_user, onboard
 
 pytestmark = pytest.mark.e2e
@@ -31,33 +31,16 @@ SHOTS = os.environ.get("BROBYGGER_SCREENSHOTS")
 
 @pytest.fixture(scope="module")
 def admin_url(stack, tmp_path_factory):
-    """The admin as `python -m bot run` starts it: uvicorn in its own process, on the stack's database."""
+    """The admin as `python -m bot run` starts it (bot.runner.Stack.start_admin), on the stack's database."""
     with session_factory(make_engine(stack.settings.database_url)).begin() as db:
         security.create_user(db, "eva", PASSWORD, "editor")
         security.create_user(db, "ada", PASSWORD, "admin")
-    port = _free_port()
-    log = open(tmp_path_factory.mktemp("admin") / "admin.log", "wb")
-    process = subprocess.Popen(
-        [str(ROOT / ".venv-app/bin/python"), "-m", "uvicorn", "bot.admin.app:create_app", "--factory", "--ws", "none",
-         "--host", "127.0.0.1", "--port", str(port)],
-        cwd=ROOT, env={**os.environ, "DATABASE_URL": stack.settings.database_url, "ADMIN_SECRET_KEY": "browser-test",
-                       "RASA_TRACKER_DB": str(stack.tracker_db)},
-        stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(150):
-        try:
-            if httpx.get(f"{url}/login", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    else:
-        process.terminate()
-        raise RuntimeError(f"the admin did not start: {log.name}")
-    yield url
-    process.terminate()
-    process.wait(10)
-    log.close()
+    admin = Stack(Settings(admin_port=_free_port(), database_url=stack.settings.database_url),
+                  tracker_db=stack.tracker_db, log_dir=tmp_path_factory.mktemp("admin"))
+    admin.start_admin()
+    admin.wait_ready()
+    yield admin.admin_url
+    admin.stop()
     # leave the session's stack as other tests expect it: the shipped answers, an empty directory
     engine = make_engine(stack.settings.database_url)
     with engine.begin() as connection:

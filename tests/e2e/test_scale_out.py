@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import socket
-import time
 import uuid
 
 import httpx
@@ -49,13 +48,7 @@ def two_rasas(tmp_path_factory):
         first.start_rasa()
         second.start_rasa()
         first.wait_ready()
-        for _ in range(480):  # the second instance loads its model too
-            try:
-                if httpx.get(f"{second.rasa_url}/status", params={"token": second.token}, timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.5)
+        second.wait_ready()  # the second instance loads its model too
         yield first, second, url
     finally:
         first.stop()

@@ -40,18 +40,6 @@ def world(tmp_path_factory):
     stack.stop()
 
 
-def wait_ready(url: str, timeout: float = 240) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(url, timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    raise TimeoutError(url)
-
-
 def dental(lang: str = "da") -> str:
     return translate(lang, content.answer("dental_care", "DK").text, content.numbers("DK"))[:60]
 
@@ -73,7 +61,7 @@ def test_action_server_killed_then_back(world):
     assert time.monotonic() - started < 8
     assert first.text == translate("da", ui.RASA_DOWN)
     stack.start_actions()
-    wait_ready(f"{stack.action_url}/health")
+    stack.wait_ready()
     api.wait_for(user, 2, after=sent, timeout=30)
     texts = answers_after(api, user, sent, 3)
     assert texts[0] == translate("da", ui.RASA_DOWN)
@@ -89,7 +77,7 @@ def test_rasa_killed_and_restarted(world):
     api.send_text(user, "jeg skal bruge en tandlæge")
     assert api.wait_for(user, 1, after=sent, timeout=10)[0].text == translate("da", ui.RASA_DOWN)
     stack.start_rasa()
-    wait_ready(f"{stack.rasa_url}/status?token={stack.token}")
+    stack.wait_ready()
     api.wait_for(user, 2, after=sent, timeout=60)
     texts = answers_after(api, user, sent, 3)
     assert len(texts) == 2 and texts[1].startswith(dental()[:40])

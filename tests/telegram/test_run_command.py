@@ -16,16 +16,11 @@ import pytest
 from bot import content
 from bot.i18n import translate
 from bot.telegram.render import tappable
+from tests.conftest import _free_port
 from tests.telegram.test_bot_e2e import QUESTIONS, onboard, visible
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def listening(port: int) -> bool:
@@ -49,7 +44,7 @@ def own_api():
 
 def test_run_command_serves_telegram_and_stops_on_ctrl_c(own_api, tmp_path):
     fake_api = own_api
-    rasa_port, action_port, admin_port = free_port(), free_port(), free_port()
+    rasa_port, action_port, admin_port = _free_port(), _free_port(), _free_port()
     env = {
         **os.environ,
         "TELEGRAM_BOT_TOKEN": "999:RUN-COMMAND-TEST",
