@@ -32,10 +32,8 @@ class ActionCrisis(LocalizedAction):
         return "action_crisis"
 
     def respond(self, turn: Turn) -> List[EventType]:
-        if turn.country == "DK":
-            turn.say(messages.CRISIS_DK, **content.numbers("DK"))
-        elif turn.country == "DE":
-            turn.say(messages.CRISIS_DE, **content.numbers("DE"))
+        if turn.country in messages.CRISIS_BY_COUNTRY:
+            turn.say(messages.CRISIS_BY_COUNTRY[turn.country], **content.numbers(turn.country))
         else:
             turn.say(messages.CRISIS_ANY)
         if turn.front_end_hands_off:

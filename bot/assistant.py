@@ -253,11 +253,7 @@ class Assistant:
         """Nothing is stored before consent, but danger is never left unanswered."""
         out: List[Outgoing] = []
         if incoming.kind == "text" and incoming.text.strip():
-            try:
-                parsed = await self._rasa.parse(incoming.text[:MAX_TEXT])
-                intent = (parsed.get("intent") or {}).get("name")
-            except RasaUnavailable:
-                intent = None
+            intent = await self._intent(incoming.text)
             if intent == "crisis":
                 out.append(self._out(person, lang, assistant_messages.CRISIS_ANY))
             elif intent == "emergency":
@@ -303,23 +299,25 @@ class Assistant:
         out: List[Outgoing] = []
         text = incoming.text.strip() if incoming.kind == "text" else ""
         session.commit()
-        if text and await self._is_crisis(text):
+        if text and await self._intent(text) == "crisis":
             out.append(self._crisis_numbers(person, lang))
             out += self.desk.escalate(session, case, lang) if not case.urgent else []
         if incoming.kind == "text" and not text:
             return out + [self._out(person, lang, messages.EMPTY_TEXT)]
         return out + self.desk.from_person(session, person, lang, case, Incoming(**{**incoming.__dict__, "text": text[:MAX_TEXT]}))
 
-    async def _is_crisis(self, text: str) -> bool:
+    async def _intent(self, text: str) -> str | None:
+        """Classify without storing anything (`/model/parse`): for the crisis layer before consent and during a
+        hand-off, when the message must not go into the Rasa conversation. None if Rasa is unavailable."""
         try:
             parsed = await self._rasa.parse(text[:MAX_TEXT])
         except RasaUnavailable:
-            return False
-        return (parsed.get("intent") or {}).get("name") == "crisis"
+            return None
+        return (parsed.get("intent") or {}).get("name")
 
     def _crisis_numbers(self, person: Person, lang: str) -> Outgoing:
-        if person.country in content.COUNTRIES:
-            message = assistant_messages.CRISIS_DK if person.country == "DK" else assistant_messages.CRISIS_DE
+        if person.country in assistant_messages.CRISIS_BY_COUNTRY:
+            message = assistant_messages.CRISIS_BY_COUNTRY[person.country]
             return self._out(person, lang, message, **content.numbers(person.country))
         return self._out(person, lang, assistant_messages.CRISIS_ANY)
 
