@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections import Counter
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, AsyncIterator
@@ -130,12 +131,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         language = language if language in content.languages() else "en"
         with sessions() as db:
             user_of(request, db)
-            views = service.all_answers(db, language)
-            counts = {}
-            for lang in content.languages():
-                for view in service.all_answers(db, lang):
-                    counts.setdefault(lang, {}).setdefault(view.status, 0)
-                    counts[lang][view.status] += 1
+            everything = service.all_answers(db)  # every language once: the list and the per-language warnings
+        views = [view for view in everything if view.language == language]
+        counts: dict = {}
+        for view in everything:
+            counts.setdefault(view.language, Counter())[view.status] += 1
         return page(request, "answers.html", views=views, language=language, counts=counts)
 
     @app.get("/answers/{topic}/{country}/{language}", response_class=HTMLResponse)
