@@ -1,0 +1,75 @@
+"""Two hot spots of the Rasa 3.6 server, made cheap without changing what they do.
+
+py-spy on the running server (docs/load.md, "Where Rasa spends its time") found most of Rasa's CPU per message in two
+places that redo constant work on every call:
+
+1. Every action-server response is checked with `jsonschema.validate(result, schema)`, which first checks the schema
+   itself against the JSON-Schema meta-schema and builds a new validator (~60 % of the CPU per message). Here: the
+   same schema and the same errors (`best_match`, with Rasa's hint appended), with one validator built once.
+2. Every stored event read back from the tracker store looks its class up by walking all `Event` subclasses with
+   `inspect.isabstract` (~13 %). Here: a dictionary of the same walk, in the same order (first match wins), rebuilt
+   once when a name is missing, and Rasa's own lookup as the last word (same default and error).
+
+Installed when the Rasa engine imports this package (`rasa_components/__init__.py`); tested in
+tests/rasa_components/test_engine_speedups.py against Rasa's originals.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any, Dict, Optional, Text, Type
+
+import jsonschema
+from jsonschema.exceptions import best_match
+from rasa.core.actions.action import RemoteAction
+from rasa.shared.constants import DOCS_BASE_URL
+from rasa.shared.core.events import Event
+from rasa.shared.utils.common import all_subclasses
+
+ORIGINAL_RESOLVE_BY_TYPE = Event.resolve_by_type
+ORIGINAL_VALIDATE_ACTION_RESULT = RemoteAction._validate_action_result
+
+
+@lru_cache(maxsize=1)
+def response_validator() -> Any:
+    """The validator for `RemoteAction.action_response_format_spec()`, its schema checked once."""
+    schema = RemoteAction.action_response_format_spec()
+    validator_class = jsonschema.validators.validator_for(schema)
+    validator_class.check_schema(schema)
+    return validator_class(schema)
+
+
+def validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool:
+    """Drop-in for `RemoteAction._validate_action_result`: raises the same `ValidationError`."""
+    error = best_match(response_validator().iter_errors(result))
+    if error is None:
+        return True
+    error.message += (
+        f". Failed to validate Action server response from API, "
+        f"make sure your response from the Action endpoint is valid. "
+        f"For more information about the format visit "
+        f"{DOCS_BASE_URL}/custom-actions"
+    )
+    raise error
+
+
+_event_classes: Dict[Text, Type[Event]] = {}
+
+
+def _index_event_classes() -> None:
+    _event_classes.clear()
+    for cls in all_subclasses(Event):
+        _event_classes.setdefault(cls.type_name, cls)  # Rasa returns the first match of this same walk
+
+
+def resolve_by_type(type_name: Text, default: Optional[Type[Event]] = None) -> Optional[Type[Event]]:
+    """Drop-in for `Event.resolve_by_type`."""
+    if type_name not in _event_classes:
+        _index_event_classes()  # an event class imported since the last index
+    if type_name in _event_classes:
+        return _event_classes[type_name]
+    return ORIGINAL_RESOLVE_BY_TYPE(type_name, default)  # "topic", the default, or Rasa's own error
+
+
+def install() -> None:
+    RemoteAction._validate_action_result = validate_action_result  # type: ignore[method-assign]
+    Event.resolve_by_type = staticmethod(resolve_by_type)  # type: ignore[method-assign]
