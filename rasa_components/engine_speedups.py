@@ -16,7 +16,7 @@ tests/rasa_components/test_engine_speedups.py against Rasa's originals.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any, Dict, Optional, Text, Type
+from typing import Any, Dict, Type
 
 import jsonschema
 from jsonschema.exceptions import best_match
@@ -38,7 +38,7 @@ def response_validator() -> Any:
     return validator_class(schema)
 
 
-def validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool:
+def validate_action_result(self: RemoteAction, result: Dict[str, Any]) -> bool:
     """Drop-in for `RemoteAction._validate_action_result`: raises the same `ValidationError`."""
     error = best_match(response_validator().iter_errors(result))
     if error is None:
@@ -52,7 +52,7 @@ def validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool:
     raise error
 
 
-_event_classes: Dict[Text, Type[Event]] = {}
+_event_classes: Dict[str, Type[Event]] = {}
 
 
 def _index_event_classes() -> None:
@@ -61,7 +61,7 @@ def _index_event_classes() -> None:
         _event_classes.setdefault(cls.type_name, cls)  # Rasa returns the first match of this same walk
 
 
-def resolve_by_type(type_name: Text, default: Optional[Type[Event]] = None) -> Optional[Type[Event]]:
+def resolve_by_type(type_name: str, default: Type[Event] | None = None) -> Type[Event] | None:
     """Drop-in for `Event.resolve_by_type`."""
     if type_name not in _event_classes:
         _index_event_classes()  # an event class imported since the last index
