@@ -10,10 +10,19 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for `url`; SQLite files get their folder created, WAL and foreign keys."""
+    """An engine for `url`.
+
+    SQLite: the folder is created; WAL with synchronous=NORMAL (SQLite's recommended pairing: a commit survives a
+    crash of the process; only a power cut or OS crash can undo the last commits, and the file stays consistent);
+    foreign keys; a 5 s busy timeout. PostgreSQL (production): connecting gives up after 5 s and a statement or lock
+    wait after 15 s, so a database that hangs turns into an error the person is told about, not an endless wait.
+    """
+    connect_args: dict = {}
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, pool_pre_ping=True)
+    if url.startswith("postgresql"):
+        connect_args = {"connect_timeout": 5, "options": "-c statement_timeout=15000 -c lock_timeout=15000"}
+    engine = create_engine(url, pool_pre_ping=True, pool_timeout=10, connect_args=connect_args)
     if engine.dialect.name == "sqlite":
 
         @event.listens_for(engine, "connect")
@@ -21,6 +30,7 @@ def make_engine(url: str) -> Engine:
             cursor = connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA busy_timeout=5000")
             cursor.close()
 

@@ -58,6 +58,10 @@ class FakeBotApi:
     _ids: Any = field(default_factory=lambda: itertools.count(1000))
     _message_ids: Any = field(default_factory=lambda: itertools.count(1))
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    # messages per chat, and a condition notified on each: waiting users sleep instead of re-scanning `sent`
+    # (with hundreds of simulated users, polling the whole list was a load of its own in the load benchmark)
+    _by_chat: Dict[int, List[Sent]] = field(default_factory=dict)
+    _changed: threading.Condition = field(default_factory=threading.Condition)
 
     # --- what users do -----------------------------------------------------------------------------------
     def _user(self, user_id: int, language_code: str | None) -> Dict[str, Any]:
@@ -94,17 +98,18 @@ class FakeBotApi:
 
     # --- what the bot did ----------------------------------------------------------------------------------
     def messages_to(self, chat_id: int) -> List[Sent]:
-        return [s for s in self.sent if s.method == "sendMessage" and s.chat_id == chat_id]
+        with self._changed:
+            return list(self._by_chat.get(chat_id, ()))
 
     def wait_for(self, chat_id: int, count: int = 1, timeout: float = 30.0, after: int = 0) -> List[Sent]:
         """Wait until the bot has sent at least `count` messages to `chat_id` after the first `after`."""
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            got = self.messages_to(chat_id)[after:]
-            if len(got) >= count:
-                time.sleep(0.3)  # let a multi-part reply finish
-                return self.messages_to(chat_id)[after:]
-            time.sleep(0.05)
+        with self._changed:
+            arrived = self._changed.wait_for(lambda: len(self._by_chat.get(chat_id, ())) - after >= count,
+                                             timeout=max(0.0, deadline - time.monotonic()))
+        if arrived:
+            time.sleep(0.3)  # let a multi-part reply finish
+            return self.messages_to(chat_id)[after:]
         got = [m.text[:60] for m in self.messages_to(chat_id)]
         raise TimeoutError(f"bot sent {len(got) - after} of {count} messages to {chat_id} after {after}: {got}")
 
@@ -131,7 +136,12 @@ class FakeBotApi:
                 {"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 1",
                  "parameters": {"retry_after": 1}}, status_code=429,
             )
-        self.sent.append(Sent(method, params))
+        sent = Sent(method, params)
+        self.sent.append(sent)
+        if method == "sendMessage":
+            with self._changed:
+                self._by_chat.setdefault(sent.chat_id, []).append(sent)
+                self._changed.notify_all()
         if method == "getMe":
             return JSONResponse({"ok": True, "result": BOT_USER})
         if method in ("sendMessage", "editMessageText", "copyMessage", "sendVoice", "sendPhoto"):
