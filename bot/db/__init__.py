@@ -22,7 +22,8 @@ def make_engine(url: str) -> Engine:
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     if url.startswith("postgresql"):
         connect_args = {"connect_timeout": 5, "options": "-c statement_timeout=15000 -c lock_timeout=15000"}
-    engine = create_engine(url, pool_pre_ping=True, pool_timeout=10, connect_args=connect_args)
+    # a server can drop connections (restart, failover): PostgreSQL's are checked before use; a file cannot
+    engine = create_engine(url, pool_pre_ping=not url.startswith("sqlite"), pool_timeout=10, connect_args=connect_args)
     if engine.dialect.name == "sqlite":
 
         @event.listens_for(engine, "connect")
