@@ -8,6 +8,7 @@ training time, so a model always carries the list it was evaluated with.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import re
@@ -73,6 +74,13 @@ class CrisisKeywordSafetyNet(GraphComponent):
     @classmethod
     def create(cls, config, model_storage, resource, execution_context: ExecutionContext) -> CrisisKeywordSafetyNet:
         return cls(config, model_storage, resource)
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[str, Any]) -> str | None:
+        """The patterns file is not a graph input: without this, Rasa's training cache would keep serving the
+        previous patterns after an edit of content/crisis_keywords.yml (seen: a retrain that did not pick it up)."""
+        path = Path({**cls.get_default_config(), **config}["patterns_file"])
+        return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else None
 
     def train(self, training_data: TrainingData) -> Resource:
         self._patterns = CrisisPatterns.from_file(Path(self._config["patterns_file"]))

@@ -86,7 +86,16 @@ def pct(x: float) -> str:
     return f"{100 * x:.1f} %"
 
 
-def report(rows, predictions) -> Tuple[str, bool]:
+TEST_SETS = {  # folder -> (title, what it is)
+    "nlu_heldout": ("held-out set", "written separately from the training data, never trained on and never used to "
+                    "choose training data"),
+    "nlu_dev": ("development set", "written separately from the training data and never trained on; its mistakes "
+                "showed which kinds of messages (transliteration, typos, some topics) the training data lacked, so "
+                "it measures less independently than the held-out set (docs/evaluation.md)"),
+}
+
+
+def report(rows, predictions, test_dir: Path = ROOT / "tests" / "nlu_heldout") -> Tuple[str, bool]:
     by_lang: Dict[str, List[bool]] = collections.defaultdict(list)
     by_intent: Dict[str, List[bool]] = collections.defaultdict(list)
     confusions = collections.Counter()
@@ -111,12 +120,13 @@ def report(rows, predictions) -> Tuple[str, bool]:
     total = sum(len(v) for v in by_lang.values())
     overall = sum(sum(v) for v in by_lang.values()) / total
     recall = crisis_hits / crisis_total if crisis_total else 0.0
+    title, about = TEST_SETS.get(test_dir.name, ("test set", "written separately from the training data"))
+    where = test_dir.relative_to(ROOT) if test_dir.is_relative_to(ROOT) else test_dir
     lines = [
-        "# NLU evaluation on the held-out set",
+        f"# NLU evaluation on the {title}",
         "",
         f"Generated {datetime.date.today().isoformat()} by `make evaluate` (scripts/evaluate_nlu.py) with model "
-        f"`{current_model().name}`. Test messages: `tests/nlu_heldout/<lang>.yml`, written separately from the "
-        "training data and never trained on. A prediction counts only if the top intent (after the "
+        f"`{current_model().name}`. Test messages: `{where}/<lang>.yml`, {about}. A prediction counts only if the top intent (after the "
         "FallbackClassifier) is the labelled one; `nlu_fallback` counts as wrong.",
         "",
         f"**Overall: {pct(overall)} of {total} messages. Crisis recall: {pct(recall)} ({crisis_hits}/{crisis_total}). "
@@ -141,7 +151,7 @@ def report(rows, predictions) -> Tuple[str, bool]:
     for (gold, pred), n in confusions.most_common(15):
         lines.append(f"- {gold} → {pred}: {n}")
     train_rows = load_training_set(ROOT / "data" / "nlu")
-    for name, data in (("held-out", rows), ("training", train_rows)):
+    for name, data in ((title.removesuffix(" set"), rows), ("training", train_rows)):
         c_hit, c_all, n_hit, n_all = safety_net_false_alarms(data)
         lines += [
             "",
@@ -163,7 +173,7 @@ def main() -> int:
     logging.disable(logging.WARNING)
     rows = load_test_set(Path(args.test_dir))
     predictions = asyncio.run(predict([text for _, _, text in rows]))
-    text, ok = report(rows, predictions)
+    text, ok = report(rows, predictions, Path(args.test_dir).resolve())
     print(text)
     if args.out:
         Path(args.out).write_text(text, encoding="utf-8")

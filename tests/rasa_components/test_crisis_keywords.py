@@ -29,14 +29,15 @@ NOT_CRISIS = [
 ]
 
 
-def test_safety_net_catches_danger_and_stays_quiet_otherwise() -> None:
+def test_safety_net_catches_danger_and_stays_quiet_otherwise(tmp_path) -> None:
     result = subprocess.run(
         [str(ROOT / ".venv-rasa" / "bin" / "python"), str(Path(__file__).with_name("check_crisis_keywords.py"))],
-        input=json.dumps({"crisis": CRISIS, "not_crisis": NOT_CRISIS}), cwd=ROOT, capture_output=True, text=True,
+        input=json.dumps({"crisis": CRISIS, "not_crisis": NOT_CRISIS, "scratch": str(tmp_path)}), cwd=ROOT, capture_output=True, text=True,
         env={**os.environ, "PYTHONPATH": str(ROOT), "RASA_TELEMETRY_ENABLED": "false"}, timeout=300,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     found = json.loads(result.stdout.strip().splitlines()[-1])
+    assert found["fingerprint_follows_file"], "an edited patterns file must retrain the safety net"
     assert found["training_false_alarms"] == []
     assert found["missed"] == []
     assert found["false_alarms"] == []
