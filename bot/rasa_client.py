@@ -29,16 +29,20 @@ class RasaClient:
     async def close(self) -> None:
         await self._http.aclose()
 
-    async def send(self, sender: str, text: str, metadata: Dict[str, Any] | None = None) -> List[RasaReply]:
-        """One message through the REST channel; the assistant's replies in order."""
+    async def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """One call to the Rasa server; any HTTP failure (down, timeout, error status) is RasaUnavailable."""
         try:
-            response = await self._http.post(
-                f"{self._url}/webhooks/rest/webhook",
-                json={"sender": sender, "message": text, "metadata": metadata or {}},
-            )
+            response = await self._http.request(method, f"{self._url}{path}", **kwargs)
             response.raise_for_status()
         except httpx.HTTPError as error:
             raise RasaUnavailable(str(error)) from error
+        return response
+
+    async def send(self, sender: str, text: str, metadata: Dict[str, Any] | None = None) -> List[RasaReply]:
+        """One message through the REST channel; the assistant's replies in order."""
+        response = await self._request(
+            "POST", "/webhooks/rest/webhook", json={"sender": sender, "message": text, "metadata": metadata or {}}
+        )
         return [
             RasaReply(text=item.get("text") or "", buttons=item.get("buttons") or [], custom=item.get("custom"))
             for item in response.json()
@@ -47,33 +51,21 @@ class RasaClient:
 
     async def parse(self, text: str) -> Dict[str, Any]:
         """Classify without storing anything (used before the person has consented)."""
-        try:
-            response = await self._http.post(f"{self._url}/model/parse", params={"token": self._token}, json={"text": text})
-            response.raise_for_status()
-        except httpx.HTTPError as error:
-            raise RasaUnavailable(str(error)) from error
+        response = await self._request("POST", "/model/parse", params={"token": self._token}, json={"text": text})
         return response.json()
 
     async def slots(self, sender: str) -> Dict[str, Any]:
         """The conversation's slots (language and country the actions settled on)."""
-        try:
-            response = await self._http.get(
-                f"{self._url}/conversations/{sender}/tracker", params={"token": self._token, "include_events": "NONE"}
-            )
-            response.raise_for_status()
-        except httpx.HTTPError as error:
-            raise RasaUnavailable(str(error)) from error
+        response = await self._request(
+            "GET", f"/conversations/{sender}/tracker", params={"token": self._token, "include_events": "NONE"}
+        )
         return response.json().get("slots") or {}
 
     async def user_events(self, sender: str) -> List[Dict[str, Any]]:
         """The person's messages in the current session (text, intent), oldest first: for a mentor's summary."""
-        try:
-            response = await self._http.get(
-                f"{self._url}/conversations/{sender}/tracker", params={"token": self._token, "include_events": "AFTER_RESTART"}
-            )
-            response.raise_for_status()
-        except httpx.HTTPError as error:
-            raise RasaUnavailable(str(error)) from error
+        response = await self._request(
+            "GET", f"/conversations/{sender}/tracker", params={"token": self._token, "include_events": "AFTER_RESTART"}
+        )
         return [
             {"text": event.get("text") or "", "intent": ((event.get("parse_data") or {}).get("intent") or {}).get("name")}
             for event in response.json().get("events") or []
@@ -82,10 +74,6 @@ class RasaClient:
 
     async def append_event(self, sender: str, event: str) -> None:
         """Add an event such as `pause` / `resume` (ConversationPaused / ConversationResumed) to a conversation."""
-        try:
-            response = await self._http.post(
-                f"{self._url}/conversations/{sender}/tracker/events", params={"token": self._token}, json={"event": event}
-            )
-            response.raise_for_status()
-        except httpx.HTTPError as error:
-            raise RasaUnavailable(str(error)) from error
+        await self._request(
+            "POST", f"/conversations/{sender}/tracker/events", params={"token": self._token}, json={"event": event}
+        )

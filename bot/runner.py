@@ -48,7 +48,9 @@ class Stack:
     def action_url(self) -> str:
         return f"http://127.0.0.1:{self.settings.action_port}"
 
-    def _spawn(self, name: str, args: List[str], env: Dict[str, str]) -> None:
+    def spawn(self, name: str, args: List[str], env: Dict[str, str]) -> None:
+        """Start a child process of the stack: run from the project folder, logged to log_dir/<name>.log, in its own
+        process group, and stopped by `stop()` with the others."""
         self.log_dir.mkdir(parents=True, exist_ok=True)
         with open(self.log_dir / f"{name}.log", "ab") as log:  # the child keeps its own descriptor
             self.processes[name] = subprocess.Popen(
@@ -57,7 +59,7 @@ class Stack:
             )
 
     def start_actions(self) -> None:
-        self._spawn(
+        self.spawn(
             "actions",
             [str(ROOT / ".venv-app/bin/python"), "-m", "rasa_sdk", "--actions", "actions",
              "-p", str(self.settings.action_port), "--quiet"],
@@ -67,7 +69,7 @@ class Stack:
     def start_admin(self) -> None:
         """The web admin (FastAPI under uvicorn), on 127.0.0.1 only. `--ws none`: websockets 10 (pinned for
         sanic 21) is too old for uvicorn's websocket support, which the admin does not use."""
-        self._spawn(
+        self.spawn(
             "admin",
             [str(ROOT / ".venv-app/bin/python"), "-m", "uvicorn", "bot.admin.app:create_app", "--factory", "--ws", "none",
              "--host", "127.0.0.1", "--port", str(self.settings.admin_port), "--no-access-log"],
@@ -81,7 +83,7 @@ class Stack:
 
     def start_rasa(self) -> None:
         self.tracker_db.parent.mkdir(parents=True, exist_ok=True)
-        self._spawn(
+        self.spawn(
             "rasa",
             [str(ROOT / ".venv-rasa/bin/rasa"), "run", "--enable-api", "-i", "127.0.0.1",
              "-p", str(self.settings.rasa_port), f"--auth-token={self.token}",  # "=": tokens may start with "-"

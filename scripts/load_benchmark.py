@@ -19,7 +19,6 @@ import datetime
 import os
 import platform
 import random
-import subprocess
 import sys
 import tempfile
 import threading
@@ -56,21 +55,20 @@ def questions() -> dict[str, list[str]]:
     return by_language
 
 
-def start_bot(stack: Stack, api: FakeBotApi, database_url: str, log_dir: Path) -> subprocess.Popen:
+def start_bot(stack: Stack, api: FakeBotApi, database_url: str) -> None:
     """The product's Telegram front end as production runs it (`python -m bot telegram`, long polling), in its own
-    process, polling the fake Bot API: the simulated users and the fake API do not share its interpreter."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "TELEGRAM_BOT_TOKEN": "1:LOAD", "TELEGRAM_API_BASE_URL": api.base_url,
-           "RASA_URL": stack.rasa_url, "RASA_TOKEN": stack.token, "DATABASE_URL": database_url, "PSEUDONYM_KEY": KEY,
-           "RASA_TRACKER_DB": str(stack.tracker_db), "TELEGRAM_WEBHOOK_URL": ""}
-    with open(log_dir / "bot.log", "ab") as log:
-        bot = subprocess.Popen([str(ROOT / ".venv-app/bin/python"), "-m", "bot", "telegram"], cwd=ROOT, env=env,
-                               stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    process (measured and stopped with the stack), polling the fake Bot API: the simulated users and the fake API
+    do not share its interpreter."""
+    stack.spawn("bot", [str(ROOT / ".venv-app/bin/python"), "-m", "bot", "telegram"], {
+        "PYTHONPATH": str(ROOT), "TELEGRAM_BOT_TOKEN": "1:LOAD", "TELEGRAM_API_BASE_URL": api.base_url,
+        "RASA_URL": stack.rasa_url, "RASA_TOKEN": stack.token, "DATABASE_URL": database_url, "PSEUDONYM_KEY": KEY,
+        "RASA_TRACKER_DB": str(stack.tracker_db), "TELEGRAM_WEBHOOK_URL": "",
+    })
     deadline = time.monotonic() + 60
     while not api.calls("deleteWebhook"):  # run_polling starts with deleteWebhook, then polls
-        if bot.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError(f"the bot did not start; see {log_dir / 'bot.log'}")
+        if stack.processes["bot"].poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"the bot did not start; see {stack.log_dir / 'bot.log'}")
         time.sleep(0.1)
-    return bot
 
 
 def seed_people(database_url: str, users: int, languages: list[str]) -> dict[int, str]:
@@ -199,7 +197,7 @@ def main() -> int:
         migrate(database_url)
         everyone = seed_people(database_url, max(args.users, args.mentor_requests), sorted(texts))
         people = dict(list(everyone.items())[: args.users])
-        stack.processes["bot"] = start_bot(stack, api, database_url, tmp / "log")  # measured and stopped with the rest
+        start_bot(stack, api, database_url)
         warm = plan(people, 5.0, args.warmup)
         run_bot_load(api, people, texts, warm)
         asyncio.run(run_rasa_load(stack, people, texts, warm))

@@ -3,12 +3,7 @@ transliterations included, and never fires on an ordinary message (a false alarm
 asking about a doctor). Run in Rasa's own interpreter, where the component lives."""
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.rasa_components.rasa_interpreter import run_check
 
 CRISIS = [
     "jouzi bidrabni kel yom w halla2 3am yedrobni",    # Arabizi: my husband is beating me now
@@ -30,13 +25,7 @@ NOT_CRISIS = [
 
 
 def test_safety_net_catches_danger_and_stays_quiet_otherwise(tmp_path) -> None:
-    result = subprocess.run(
-        [str(ROOT / ".venv-rasa" / "bin" / "python"), str(Path(__file__).with_name("check_crisis_keywords.py"))],
-        input=json.dumps({"crisis": CRISIS, "not_crisis": NOT_CRISIS, "scratch": str(tmp_path)}), cwd=ROOT, capture_output=True, text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT), "RASA_TELEMETRY_ENABLED": "false"}, timeout=300,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    found = json.loads(result.stdout.strip().splitlines()[-1])
+    found = run_check("check_crisis_keywords.py", {"crisis": CRISIS, "not_crisis": NOT_CRISIS, "scratch": str(tmp_path)})
     assert found["fingerprint_follows_file"], "an edited patterns file must retrain the safety net"
     assert found["training_false_alarms"] == []
     assert found["missed"] == []
