@@ -4,7 +4,7 @@ rasa-sdk imports every submodule of this package and registers each concrete `Ac
 """
 import os
 
-from bot import content_store
+from common import content_store
 
-# answers and translations that staff publish in the web admin are live within seconds (bot.content_store)
+# answers and translations that staff publish in the web admin are live within seconds (common.content_store)
 content_store.configure(os.environ.get("DATABASE_URL"))

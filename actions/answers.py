@@ -5,9 +5,9 @@ from typing import List
 
 from rasa_sdk.events import EventType, SlotSet
 
-from actions import messages
+from common.strings import assistant as messages
 from actions.base import SLOT_PENDING_TOPIC, LocalizedAction, Turn
-from bot import content
+from common import content
 
 
 class ActionAnswerTopic(LocalizedAction):

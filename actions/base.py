@@ -1,6 +1,6 @@
 """Shared behaviour of every reply: which language and country, and how a reply is rendered.
 
-All replies are rendered here through the gettext catalogs (bot.i18n), never hard-coded per action.
+All replies are rendered here through the gettext catalogs (common.i18n), never hard-coded per action.
 """
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import messages
-from bot import content, content_store, language
-from bot.i18n import translate
+from common.strings import assistant as messages
+from common import content, content_store, language
+from common.i18n import translate
 
 SLOT_LANGUAGE = "language"
 SLOT_LANGUAGE_CHOSEN = "language_chosen"
@@ -23,7 +23,7 @@ SLOT_PENDING_TOPIC = "pending_topic"
 SLOT_PENDING_OFFER = "pending_offer"
 SLOT_MISSES = "misses"
 SLOT_CITY = "city"
-# the service directory's kinds listed under a topic's answer (bot.content_store.Place)
+# the service directory's kinds listed under a topic's answer (common.content_store.Place)
 DIRECTORY_KINDS = {"find_gp": "gp", "out_of_hours": "out_of_hours", "interpreter": "interpreter",
                    "mental_health_services": "psychosocial", "social_services": "social_services"}
 # topics whose answers offer a peer mentor: letters from the authorities, benefits, psychological help

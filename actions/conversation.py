@@ -5,7 +5,7 @@ from typing import List
 
 from rasa_sdk.events import EventType, SlotSet
 
-from actions import messages
+from common.strings import assistant as messages
 from actions.base import (
     SLOT_LANGUAGE,
     SLOT_LANGUAGE_CHOSEN,
@@ -16,7 +16,7 @@ from actions.base import (
     Turn,
 )
 from actions.safety import OFFER_MENTOR, OFFER_MENTOR_NOT_UNDERSTOOD, ActionRequestMentor
-from bot import content
+from common import content
 
 OFFER_DELETE = "delete"
 

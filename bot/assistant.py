@@ -19,13 +19,14 @@ from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from actions import messages as assistant_messages
-from bot import content, language, messages
-from bot.db.models import Handoff, Inbound, Person, RelayMessage, as_utc, utcnow
+from common.strings import assistant as assistant_messages
+from common import content, language
+from common.strings import person as messages
+from common.db.models import Handoff, Inbound, Person, RelayMessage, as_utc, utcnow
 from bot.exchange import Incoming, Outgoing
-from bot.handoff import messages as handoff_messages
+from common.strings import mentor as handoff_messages
 from bot.handoff.desk import Desk, person_out
-from bot.i18n import translate
+from common.i18n import translate
 from bot.privacy import pseudonym
 from bot.rasa_client import RasaClient, RasaReply, RasaUnavailable
 
@@ -544,7 +545,7 @@ class Assistant:
         """Run a DELETE on Rasa's SQL tracker store (the `events` table Rasa creates)."""
         if not self._settings.tracker_db_url:
             return
-        from bot.db import make_engine
+        from common.db import make_engine
 
         engine = make_engine(self._settings.tracker_db_url)
         try:

@@ -120,7 +120,7 @@ class Stack:
                 time.sleep(0.5)
 
     def start(self, admin: bool = False) -> Stack:
-        from bot.db import migrate
+        from common.db import migrate
 
         migrate(self.settings.database_url)  # actions and admin read the product database
         self.start_actions()

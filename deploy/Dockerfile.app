@@ -7,6 +7,7 @@ COPY requirements/app.lock requirements/app-nodeps.lock requirements/
 RUN pip install --no-cache-dir --no-deps -r requirements/app.lock \
  && pip install --no-cache-dir --no-deps --ignore-requires-python -r requirements/app-nodeps.lock
 COPY actions/ actions/
+COPY common/ common/
 COPY bot/ bot/
 COPY content/ content/
 COPY locales/ locales/

@@ -1,4 +1,4 @@
-"""Alembic environment: the URL comes from the config (bot.db.migrate) or DATABASE_URL."""
+"""Alembic environment: the URL comes from the config (common.db.migrate) or DATABASE_URL."""
 from __future__ import annotations
 
 import os
@@ -7,7 +7,7 @@ from logging.config import fileConfig
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
-from bot.db.models import Base
+from common.db.models import Base
 
 config = context.config
 if config.config_file_name and config.attributes.get("configure_logger", True):

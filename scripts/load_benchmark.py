@@ -35,8 +35,8 @@ from benchmark import percentile, rss_mb  # noqa: E402
 from evaluate_nlu import load_test_set  # noqa: E402
 
 from bot.config import Settings  # noqa: E402
-from bot.db import make_engine, migrate, session_factory  # noqa: E402
-from bot.db.models import Person, utcnow  # noqa: E402
+from common.db import make_engine, migrate, session_factory  # noqa: E402
+from common.db.models import Person, utcnow  # noqa: E402
 from bot.handoff.desk import Desk  # noqa: E402
 from bot.privacy import pseudonym  # noqa: E402
 from bot.runner import Stack  # noqa: E402

@@ -124,7 +124,7 @@ def start_bot(stack, fake_api, database_url: str, **settings) -> RunningBot:
     """Bot + Rasa + actions on `database_url` (migrated here), polling the fake Bot API in a thread."""
     from bot.assistant import Assistant
     from bot.assistant import Settings as AssistantSettings
-    from bot.db import make_engine, migrate, session_factory
+    from common.db import make_engine, migrate, session_factory
     from bot.rasa_client import RasaClient
     from bot.telegram.app import build_application
 
@@ -182,7 +182,7 @@ def postgres_url() -> Iterator[str]:
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request, tmp_path) -> Iterator[str]:
     """The product database, migrated with Alembic: a SQLite file, and PostgreSQL where a server runs."""
-    from bot.db import migrate
+    from common.db import migrate
 
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'product.db'}"

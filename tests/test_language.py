@@ -1,9 +1,9 @@
-"""bot.language: detection with the detector's bundled model, and the order of precedence."""
+"""common.language: detection with the detector's bundled model, and the order of precedence."""
 from __future__ import annotations
 
 import pytest
 
-from bot import language
+from common import language
 
 SAMPLES = {
     "en": "hello, how can I find a family doctor near my home?",

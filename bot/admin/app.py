@@ -21,12 +21,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.middleware.sessions import SessionMiddleware
 
-from actions.messages import TOPIC_TITLES
-from bot import content
+from common.strings.assistant import TOPIC_TITLES
+from common import content
 from bot.admin import insight, security, service
 from bot.config import Settings
-from bot.db import make_engine, session_factory
-from bot.db.models import AuditEntry, Handoff, Mentor, Service, StaffUser
+from common.db import make_engine, session_factory
+from common.db.models import AuditEntry, Handoff, Mentor, Service, StaffUser
 from bot.handoff.desk import Desk
 
 logger = logging.getLogger(__name__)

@@ -6,7 +6,7 @@ import getpass
 import sys
 
 from bot.config import Settings
-from bot.db import make_engine, migrate, session_factory
+from common.db import make_engine, migrate, session_factory
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:

@@ -10,7 +10,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from bot.db.models import LoginAttempt, StaffUser, utcnow
+from common.db.models import LoginAttempt, StaffUser, utcnow
 
 ROLES = ("editor", "supervisor", "admin")  # each role can do what the ones before it can
 MAX_FAILURES = 5

@@ -1,7 +1,7 @@
 """What the web admin does, as plain functions over the database (the routes are thin; tests call these).
 
 Answers: every topic per country and language; staff edit a draft and publish it; the bot uses the published
-text within seconds (bot.content_store). English is the source language: a translation published before the
+text within seconds (common.content_store). English is the source language: a translation published before the
 English text was last published is "outdated"; one the catalogs do not have is "missing".
 Translations: `.po` export/import per language (Babel); an import is validated entry by entry and applied
 whole or not at all. Every change is in the audit log with the state before and after, so it can be reverted.
@@ -20,10 +20,10 @@ from babel.messages.pofile import PoFileError, read_po, write_po
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot import content
-from bot.content_store import msgid_hash
-from bot.db.models import AnswerText, AuditEntry, Service, TranslationOverride, as_utc, utcnow
-from bot.i18n import LOCALES_DIR, catalog
+from common import content
+from common.content_store import msgid_hash
+from common.db.models import AnswerText, AuditEntry, Service, TranslationOverride, as_utc, utcnow
+from common.i18n import LOCALES_DIR, catalog
 
 SOURCE_LANGUAGE = "en"
 ANSWER_FIELDS = ("draft_text", "draft_source_name", "draft_source_url", "draft_updated_at",
@@ -270,7 +270,7 @@ def _service_snapshot(row: Service | None) -> str | None:
 
 
 def save_service(session: Session, username: str, service_id: int | None, fields: Dict[str, Any]) -> Service:
-    """Create or change a directory entry; the bot lists it within seconds (bot.content_store)."""
+    """Create or change a directory entry; the bot lists it within seconds (common.content_store)."""
     values = {name: str(fields.get(name, "") or "").strip() for name in SERVICE_FIELDS if name != "active"}
     languages = [code.strip().lower() for code in values["languages"].replace(" ", ",").split(",") if code.strip()]
     problems = []

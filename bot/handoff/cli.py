@@ -7,8 +7,8 @@ import httpx
 from sqlalchemy import select
 
 from bot.config import Settings
-from bot.db import make_engine, migrate, session_factory
-from bot.db.models import Mentor
+from common.db import make_engine, migrate, session_factory
+from common.db.models import Mentor
 from bot.handoff.desk import Desk
 
 

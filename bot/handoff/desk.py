@@ -16,13 +16,13 @@ from typing import Any, Iterable, List, Sequence, Tuple
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from actions import messages as assistant_messages
-from bot import content
-from bot.db.models import CaseNote, Handoff, Invite, Mentor, Notification, Person, RelayMessage, as_utc, utcnow
+from common.strings import assistant as assistant_messages
+from common import content
+from common.db.models import CaseNote, Handoff, Invite, Mentor, Notification, Person, RelayMessage, as_utc, utcnow
 from bot.exchange import Incoming, Outgoing
-from bot.handoff import messages as m
+from common.strings import mentor as m
 from bot.handoff.hours import OpeningHours
-from bot.i18n import translate
+from common.i18n import translate
 from bot.privacy import pseudonym
 
 logger = logging.getLogger(__name__)

@@ -26,10 +26,10 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
-from bot import content, content_store
-from bot import messages as ui
+from common import content, content_store
+from common.strings import person as ui
 from bot.assistant import Assistant, Incoming, Outgoing
-from bot.i18n import translate
+from common.i18n import translate
 from bot.telegram.render import keyboard, parts
 
 logger = logging.getLogger(__name__)
@@ -286,7 +286,7 @@ def build_application(
 def run(settings, stack) -> None:
     """Run the bot until Ctrl-C: long polling, or a webhook when TELEGRAM_WEBHOOK_URL is set."""
     from bot.assistant import Settings as AssistantSettings
-    from bot.db import make_engine, migrate, session_factory
+    from common.db import make_engine, migrate, session_factory
     from bot.rasa_client import RasaClient
 
     migrate(settings.database_url)

@@ -7,7 +7,7 @@ from typing import List, Sequence, Tuple
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import content
+from common import content
 
 TELEGRAM_LIMIT = 4096
 RLM = "\u200f"  # right-to-left mark: Telegram then lays out Arabic/Persian text right-to-left from its first line

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from actions.answers import ActionAnswerTopic, ActionSetCountry
-from bot import content
+from common import content
 from tests.auxil.trackers import make_tracker, slot_events
 
 TOPICS = sorted(content.topics())
@@ -97,9 +97,9 @@ async def test_set_country_without_a_country_asks_again(dispatcher, domain):
 
 
 async def test_answers_list_places_in_the_persons_town_from_the_directory(dispatcher, domain, tmp_path):
-    from bot import content_store
+    from common import content_store
     from bot.admin import service
-    from bot.db import make_engine, migrate, session_factory
+    from common.db import make_engine, migrate, session_factory
 
     url = f"sqlite:///{tmp_path / 'directory.db'}"
     migrate(url)

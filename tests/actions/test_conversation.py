@@ -1,7 +1,7 @@
 """Language choice, yes/no after an offer, and the two-step fallback."""
 from __future__ import annotations
 
-from actions import messages
+from common.strings import assistant as messages
 from actions.conversation import (
     ActionAnswerOffer,
     ActionChangeLanguage,
@@ -9,8 +9,8 @@ from actions.conversation import (
     ActionDefaultFallback,
     ActionGreet,
 )
-from bot import content
-from bot.i18n import translate
+from common import content
+from common.i18n import translate
 from tests.auxil.trackers import make_tracker, slot_events
 
 

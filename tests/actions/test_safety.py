@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from actions.safety import ActionCrisis, ActionEmergency, ActionEmotionalDistress, ActionRequestMentor
-from bot import content
+from common import content
 from tests.auxil.trackers import make_tracker, slot_events
 
 LANGS = sorted(content.languages())

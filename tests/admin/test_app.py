@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from bot.admin import security
 from bot.admin.app import create_app
 from bot.config import Settings
-from bot.db import make_engine, migrate, session_factory
+from common.db import make_engine, migrate, session_factory
 
 PASSWORD = "correct horse battery"
 

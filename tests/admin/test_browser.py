@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from bot import content
+from common import content
 from bot.admin import security
 from bot.config import Settings
-from bot.db import make_engine, session_factory
+from common.db import make_engine, session_factory
 from bot.runner import Stack
 from tests.conftest import _free_port
 from tests.telegram.test_bot_e2e import new_user, onboard

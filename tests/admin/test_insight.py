@@ -7,8 +7,8 @@ import json
 from sqlalchemy import text
 
 from bot.admin import insight
-from bot.db import make_engine, migrate, session_factory
-from bot.db.models import Handoff, Person
+from common.db import make_engine, migrate, session_factory
+from common.db.models import Handoff, Person
 
 DAY = dt.datetime(2026, 11, 10, 12, 0, tzinfo=dt.timezone.utc)
 

@@ -6,11 +6,11 @@ import time
 import pytest
 from sqlalchemy import select
 
-from bot import content, content_store
+from common import content, content_store
 from bot.admin import service
-from bot.db import make_engine, session_factory
-from bot.db.models import AuditEntry, TranslationOverride
-from bot.i18n import translate
+from common.db import make_engine, session_factory
+from common.db.models import AuditEntry, TranslationOverride
+from common.i18n import translate
 
 URL = "https://www.sundhed.dk/borger/"
 

@@ -12,12 +12,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from bot import content
-from bot import messages as ui
+from common import content
+from common.strings import person as ui
 from bot.assistant import Assistant, Incoming, Settings
-from bot.db import make_engine, migrate, session_factory
-from bot.db.models import Handoff, Inbound, Person
-from bot.i18n import translate
+from common.db import make_engine, migrate, session_factory
+from common.db.models import Handoff, Inbound, Person
+from common.i18n import translate
 from bot.privacy import pseudonym
 from bot.rasa_client import RasaReply
 

@@ -1,4 +1,4 @@
-"""bot.db.make_engine: the settings that decide durability and how a hanging database shows, on real databases."""
+"""common.db.make_engine: the settings that decide durability and how a hanging database shows, on real databases."""
 from __future__ import annotations
 
 import time
@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy.exc
 from sqlalchemy import text
 
-from bot.db import make_engine
+from common.db import make_engine
 
 
 def test_sqlite_is_wal_with_normal_sync_foreign_keys_and_busy_timeout(tmp_path) -> None:

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select, update
 
 from bot.assistant import Assistant, Incoming, Settings
-from bot.db import make_engine, session_factory
-from bot.db.models import Inbound, Person
+from common.db import make_engine, session_factory
+from common.db.models import Inbound, Person
 from bot.privacy import pseudonym
 from bot.rasa_client import RasaReply, RasaUnavailable
 
@@ -112,9 +112,9 @@ async def test_duplicate_update_is_ignored(assistant):
 
 
 async def test_when_rasa_answers_nothing_the_person_is_asked_to_rephrase_not_left_in_silence(assistant):
-    from actions import messages as assistant_messages
-    from bot import messages as ui
-    from bot.i18n import translate
+    from common.strings import assistant as assistant_messages
+    from common.strings import person as ui
+    from common.i18n import translate
 
     bot, rasa, sessions = assistant
     first = await bot.handle(text(1, "crash"))  # maybe the action server is down: kept, retried

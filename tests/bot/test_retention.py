@@ -6,8 +6,8 @@ import datetime as dt
 from sqlalchemy import select, text
 
 from bot.assistant import Assistant, Settings
-from bot.db import make_engine, migrate, session_factory
-from bot.db.models import Inbound, Person
+from common.db import make_engine, migrate, session_factory
+from common.db.models import Inbound, Person
 from bot.rasa_client import RasaClient
 
 

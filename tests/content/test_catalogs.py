@@ -10,8 +10,8 @@ import pytest
 import yaml
 from babel.messages.pofile import read_po
 
-from bot import content
-from bot.i18n import translate
+from common import content
+from common.i18n import translate
 
 ROOT = Path(__file__).resolve().parents[2]
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")

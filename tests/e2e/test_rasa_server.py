@@ -6,9 +6,9 @@ import uuid
 import httpx
 import pytest
 
-from actions import messages
-from bot import content
-from bot.i18n import translate
+from common.strings import assistant as messages
+from common import content
+from common.i18n import translate
 from bot.local_chat import send
 
 pytestmark = pytest.mark.e2e

@@ -13,10 +13,10 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
-from bot import content
-from bot import messages as ui
+from common import content
+from common.strings import person as ui
 from bot.config import Settings
-from bot.i18n import translate
+from common.i18n import translate
 from bot.runner import Stack
 from tests.auxil.fake_bot_api import FakeBotApi
 from tests.conftest import POSTGRES_URL, _free_port, _postgres_database, start_bot

@@ -7,13 +7,13 @@ import threading
 import pytest
 from sqlalchemy import select
 
-from bot.db import make_engine, session_factory
-from bot.db.models import Handoff, Mentor, Person
+from common.db import make_engine, session_factory
+from common.db.models import Handoff, Mentor, Person
 from bot.exchange import Incoming
-from bot.handoff import messages as m
+from common.strings import mentor as m
 from bot.handoff.desk import Desk, DeskSettings
 from bot.handoff.hours import OpeningHours
-from bot.i18n import translate
+from common.i18n import translate
 from bot.privacy import pseudonym
 
 KEY = "test-key"

@@ -7,11 +7,11 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from bot import messages as ui
-from bot.db import make_engine, session_factory
-from bot.db.models import Handoff, Person
-from bot.handoff import messages as m
-from bot.i18n import translate
+from common.strings import person as ui
+from common.db import make_engine, session_factory
+from common.db.models import Handoff, Person
+from common.strings import mentor as m
+from common.i18n import translate
 from bot.privacy import pseudonym
 from tests.auxil.fake_bot_api import FakeBotApi
 from tests.conftest import start_bot

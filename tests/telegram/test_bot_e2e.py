@@ -7,12 +7,12 @@ import pytest
 from sqlalchemy import func, select, text
 from telegram import Update
 
-from actions import messages as assistant_messages
-from bot import content
-from bot import messages as ui
-from bot.db import make_engine, session_factory
-from bot.db.models import Inbound, Person
-from bot.i18n import translate
+from common.strings import assistant as assistant_messages
+from common import content
+from common.strings import person as ui
+from common.db import make_engine, session_factory
+from common.db.models import Inbound, Person
+from common.i18n import translate
 from bot.privacy import pseudonym
 from bot.rasa_client import RasaClient
 from bot.telegram.render import tappable

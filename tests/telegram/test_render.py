@@ -4,7 +4,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot import content
+from common import content
 from bot.assistant import country_of_location
 from bot.telegram.render import RLM, keyboard, parts, split_text
 

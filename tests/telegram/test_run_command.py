@@ -13,8 +13,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot import content
-from bot.i18n import translate
+from common import content
+from common.i18n import translate
 from bot.telegram.render import tappable
 from tests.conftest import _free_port
 from tests.telegram.test_bot_e2e import QUESTIONS, onboard, visible

@@ -6,8 +6,8 @@ import socket
 import httpx
 import pytest
 
-from bot import messages as ui
-from bot.i18n import translate
+from common.strings import person as ui
+from common.i18n import translate
 
 pytestmark = pytest.mark.e2e
 SECRET = "webhook-secret-for-tests"
@@ -17,7 +17,7 @@ SECRET = "webhook-secret-for-tests"
 def webhook_bot(stack, tmp_path_factory):
     from bot.assistant import Assistant
     from bot.assistant import Settings as AssistantSettings
-    from bot.db import make_engine, migrate, session_factory
+    from common.db import make_engine, migrate, session_factory
     from bot.rasa_client import RasaClient
     from bot.telegram.app import build_application
     from tests.auxil.fake_bot_api import FakeBotApi
@@ -27,7 +27,7 @@ def webhook_bot(stack, tmp_path_factory):
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    database_url = f"sqlite:///{tmp_path_factory.mktemp('webhook') / 'bot.db'}"
+    database_url = f"sqlite:///{tmp_path_factory.mktemp('webhook') / 'common.db'}"
     migrate(database_url)
     assistant = Assistant(
         session_factory(make_engine(database_url)), RasaClient(stack.rasa_url, stack.token),

@@ -1,7 +1,7 @@
 """User-visible strings of the front end (English msgids; translations in locales/).
 
-Strings the assistant's actions already have (yes/no, delete confirmation...) are reused from actions.messages."""
-from bot.i18n import _
+Strings the assistant's actions already have (yes/no, delete confirmation...) are reused from common.strings.assistant."""
+from common.i18n import _
 
 PRIVACY_NOTICE = _(
     "Welcome to Brobygger! I help you find your way in health care and social services in Denmark and Germany, "

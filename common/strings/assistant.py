@@ -3,7 +3,7 @@
 Translate them in locales/<lang>/LC_MESSAGES/messages.po, never here. Keep the named placeholders
 (%(emergency)s ...) intact: numbers are filled in from content/countries.yml.
 """
-from bot.i18n import _
+from common.i18n import _
 
 SOURCE = _("Source: %(name)s – %(url)s")
 

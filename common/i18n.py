@@ -11,7 +11,7 @@ from typing import Any, Callable, Mapping
 
 from babel.support import NullTranslations, Translations
 
-LOCALES_DIR = Path(__file__).resolve().parent.parent.parent / "locales"
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 DOMAIN = "messages"
 
 
@@ -35,7 +35,7 @@ _override: Callable[[str, str], str | None] | None = None
 
 
 def set_override(lookup: Callable[[str, str], str | None] | None) -> None:
-    """Translations imported by staff (bot.content_store) win over the shipped catalogs."""
+    """Translations imported by staff (common.content_store) win over the shipped catalogs."""
     global _override
     _override = lookup
 

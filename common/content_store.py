@@ -14,7 +14,7 @@ from typing import Dict, List, Tuple
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import i18n
+from common import i18n
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ def msgid_hash(msgid: str) -> str:
 
 class ContentStore:
     def __init__(self, database_url: str, ttl: float = 2.0) -> None:
-        from bot.db import make_engine
+        from common.db import make_engine
 
         self._engine = make_engine(database_url)
         self._ttl = ttl
@@ -67,7 +67,7 @@ class ContentStore:
         with self._lock:
             if time.monotonic() - self._loaded < self._ttl:
                 return
-            from bot.db.models import AnswerText, Service, TranslationOverride
+            from common.db.models import AnswerText, Service, TranslationOverride
 
             try:
                 with self._engine.connect() as connection:

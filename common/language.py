@@ -10,7 +10,7 @@ import unicodedata
 from functools import lru_cache
 from typing import Dict
 
-from bot.content import languages
+from common.content import languages
 
 # heliport's top-k scores are distances (lower is closer). A language counts as detected when it is the
 # closest supported language by MIN_MARGIN and no unsupported language is closer by more than MAX_BEHIND.

@@ -2,7 +2,7 @@
 
 People read them in their language; mentors in the language their Telegram app uses (English when the program
 has no catalog for it). Placeholders are named so translators can reorder them."""
-from bot.i18n import _
+from common.i18n import _
 
 # --- to the person ------------------------------------------------------------------------------------------
 SEARCHING = _(
