@@ -13,7 +13,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from common.strings import assistant as messages
-from common import content, content_store, language
+from common import content, content_store, contract, language, pickers
 from common.i18n import translate
 
 SLOT_LANGUAGE = "language"
@@ -43,37 +43,37 @@ class Turn:
 
     @classmethod
     def from_tracker(cls, tracker: Tracker, dispatcher: CollectingDispatcher) -> Turn:
-        metadata: Dict[str, Any] = tracker.latest_message.get("metadata") or {}
+        metadata = contract.Metadata.from_dict(tracker.latest_message.get("metadata"))
         text = tracker.latest_message.get("text") or ""
         events: List[EventType] = []
         chosen = tracker.get_slot(SLOT_LANGUAGE) if tracker.get_slot(SLOT_LANGUAGE_CHOSEN) else None
-        if metadata.get("language") in content.languages():
+        if metadata.language in content.languages():
             # the front end (Telegram picker, /language) passes an explicit choice
-            chosen = metadata["language"]
+            chosen = metadata.language
             events.append(SlotSet(SLOT_LANGUAGE_CHOSEN, True))
         lang = language.resolve(
             text="" if text.startswith("/") else text,
             chosen=chosen,
             current=tracker.get_slot(SLOT_LANGUAGE),
-            hint=metadata.get("language_hint"),
+            hint=metadata.language_hint,
         )
         if lang != tracker.get_slot(SLOT_LANGUAGE):
             events.append(SlotSet(SLOT_LANGUAGE, lang))
-        country = metadata.get("country") if metadata.get("country") in content.COUNTRIES else None
+        country = metadata.country if metadata.country in content.COUNTRIES else None
         country = country or tracker.get_slot(SLOT_COUNTRY)
         if not text.startswith("/"):
             country = content.country_in_text(text) or country
         if country != tracker.get_slot(SLOT_COUNTRY):
             events.append(SlotSet(SLOT_COUNTRY, country))
         return cls(tracker=tracker, dispatcher=dispatcher, lang=lang, country=country, events=events,
-                   front_end_hands_off=metadata.get("handoff") is True)
+                   front_end_hands_off=metadata.handoff)
 
     def t(self, message: str, **values: Any) -> str:
         return translate(self.lang, message, values)
 
     def hand_off(self, reason: str) -> None:
         """Ask the front end to connect the person with a peer mentor (a custom payload it acts on)."""
-        self.dispatcher.utter_message(json_message={"handoff": {"reason": reason}})
+        self.dispatcher.utter_message(json_message=contract.handoff_signal(reason))
 
     def say(self, message: str, buttons: List[Dict[str, str]] | None = None, **values: Any) -> None:
         """Send one translated message, with optional buttons."""
@@ -83,25 +83,16 @@ class Turn:
         )
 
     def yes_no_buttons(self) -> List[Dict[str, str]]:
-        return [
-            {"title": self.t(messages.YES), "payload": "/affirm"},
-            {"title": self.t(messages.NO), "payload": "/deny"},
-        ]
+        return [{"title": self.t(messages.YES), "payload": contract.AFFIRM}, {"title": self.t(messages.NO), "payload": contract.DENY}]
 
     def country_buttons(self) -> List[Dict[str, str]]:
-        return [
-            {"title": self.t(messages.COUNTRY_NAME_DK), "payload": '/inform_country{"country":"DK"}'},
-            {"title": self.t(messages.COUNTRY_NAME_DE), "payload": '/inform_country{"country":"DE"}'},
-        ]
+        return [{"title": title, "payload": contract.inform_country(code)} for title, code in pickers.countries(self.lang)]
 
     def language_buttons(self) -> List[Dict[str, str]]:
-        return [
-            {"title": lang.name, "payload": f'/choose_language{{"language":"{code}"}}'}
-            for code, lang in content.languages().items()
-        ]
+        return [{"title": name, "payload": contract.choose_language(code)} for name, code in pickers.languages()]
 
     def country_name(self, country: str) -> str:
-        return self.t(messages.COUNTRY_NAME_DK if country == "DK" else messages.COUNTRY_NAME_DE)
+        return pickers.country_name(self.lang, country)
 
     def answer_topic(self, topic: str) -> bool:
         """Send the country's answer for a topic with its source; False if there is none."""
@@ -118,7 +109,7 @@ class Turn:
             source = self.t(messages.SOURCE, name=answer.source_name, url=answer.source_url)
         buttons = []
         if topic in COMPLEX_TOPICS:  # cases an FAQ rarely solves: a person is one tap away
-            buttons = [{"title": self.t(messages.TALK_TO_MENTOR), "payload": "/request_mentor"}]
+            buttons = [{"title": self.t(messages.TALK_TO_MENTOR), "payload": contract.REQUEST_MENTOR}]
         places = self.places(topic)
         self.dispatcher.utter_message(text=f"{body}\n\n{source}" + (f"\n\n{places}" if places else ""), buttons=buttons)
         return True
@@ -173,10 +164,8 @@ class LocalizedAction(Action, abc.ABC):
             extra.append(SlotSet(SLOT_MISSES, 0.0))
         if turn.front_end_hands_off:  # tell the front end what was settled, so it needs no second request for the slots
             chosen = any(isinstance(e, dict) and e.get("name") == SLOT_LANGUAGE_CHOSEN and e.get("value") for e in turn.events)
-            dispatcher.utter_message(json_message={"state": {
-                "language": turn.lang, "country": turn.country,
-                "language_chosen": chosen or bool(tracker.get_slot(SLOT_LANGUAGE_CHOSEN)),
-            }})
+            dispatcher.utter_message(json_message=contract.state_signal(
+                turn.lang, turn.country, chosen or bool(tracker.get_slot(SLOT_LANGUAGE_CHOSEN))))
         return turn.events + extra
 
 

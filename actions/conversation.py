@@ -16,7 +16,7 @@ from actions.base import (
     Turn,
 )
 from actions.safety import OFFER_MENTOR, OFFER_MENTOR_NOT_UNDERSTOOD, ActionRequestMentor
-from common import content
+from common import content, contract
 
 OFFER_DELETE = "delete"
 
@@ -111,7 +111,7 @@ class ActionAnswerOffer(LocalizedAction):
             turn.say(messages.MENTOR_OFFER_DECLINED)
             return cleared
         if offer == OFFER_DELETE and said_yes:
-            turn.dispatcher.utter_message(json_message={"erase": True})  # the front end deletes, then this is true
+            turn.dispatcher.utter_message(json_message=contract.erase_signal())  # the front end deletes, then this is true
             turn.say(messages.DELETE_DONE)
             return cleared + [SlotSet("erase_requested", True)]
         if offer == OFFER_DELETE:

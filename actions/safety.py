@@ -7,7 +7,7 @@ from rasa_sdk.events import EventType, SlotSet
 
 from common.strings import assistant as messages
 from actions.base import SLOT_PENDING_OFFER, LocalizedAction, Turn
-from common import content
+from common import safety
 
 OFFER_MENTOR = "mentor"  # offered after emotional distress
 OFFER_MENTOR_NOT_UNDERSTOOD = "mentor_nlu"  # offered after two messages the assistant did not understand
@@ -21,7 +21,7 @@ class ActionEmergency(LocalizedAction):
 
     def respond(self, turn: Turn) -> List[EventType]:
         if not turn.answer_topic("emergency"):
-            turn.say(messages.EMERGENCY_ANY, emergency="112")
+            turn.dispatcher.utter_message(text=safety.emergency_reply(turn.lang))
         return []
 
 
@@ -32,10 +32,7 @@ class ActionCrisis(LocalizedAction):
         return "action_crisis"
 
     def respond(self, turn: Turn) -> List[EventType]:
-        if turn.country in messages.CRISIS_BY_COUNTRY:
-            turn.say(messages.CRISIS_BY_COUNTRY[turn.country], **content.numbers(turn.country))
-        else:
-            turn.say(messages.CRISIS_ANY)
+        turn.dispatcher.utter_message(text=safety.crisis_reply(turn.lang, turn.country))
         if turn.front_end_hands_off:
             turn.hand_off("crisis")  # urgent: every on-duty mentor of the language and every supervisor
         else:

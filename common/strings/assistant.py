@@ -61,7 +61,6 @@ CRISIS_ANY = _(
     "• Denmark: Livslinien 70 201 201.\n"
     "• Germany: TelefonSeelsorge 0800 111 0 111 or 0800 111 0 222."
 )
-CRISIS_BY_COUNTRY = {"DK": CRISIS_DK, "DE": CRISIS_DE}  # the person's country first; CRISIS_ANY when unknown
 DISTRESS = _(
     "I am sorry you feel this way. Many people who have moved to a new country feel like this, and it "
     "can get better. Would you like to talk to a peer mentor, a person who speaks your language and "

@@ -1,0 +1,111 @@
+"""The payload contract between the action server and the front end.
+
+Front end -> Rasa: message `metadata` (`Metadata`), and intent payloads for buttons (`/choose_language{...}`).
+Actions -> front end: custom JSON messages (`json_message`) that ask the front end to act (`Signal`): connect a
+peer mentor, erase the person's data, or learn the language and country the turn settled on (`state`).
+Both sides build and read these only through this module.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Dict, Iterable, List, Mapping
+
+REQUEST_MENTOR = "/request_mentor"
+AFFIRM = "/affirm"
+DENY = "/deny"
+
+
+def choose_language(code: str) -> str:
+    """The intent payload of a language button."""
+    return "/choose_language" + json.dumps({"language": code}, separators=(",", ":"))
+
+
+def inform_country(country: str) -> str:
+    """The intent payload of a country button."""
+    return "/inform_country" + json.dumps({"country": country}, separators=(",", ":"))
+
+
+def topic(name: str) -> str:
+    """The intent payload of a topic button (the topic's intent)."""
+    return f"/{name}"
+
+
+# --- front end -> actions: metadata --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """What the front end tells the actions with each message."""
+
+    language: str | None = None  # an explicit choice (picker, /language): wins over detection
+    country: str | None = None
+    language_hint: str | None = None  # Telegram's language_code: only a hint
+    handoff: bool = False  # this front end connects people with mentors itself (and acts on signals)
+
+    def to_dict(self) -> Dict[str, Any]:
+        data: Dict[str, Any] = {"handoff": True} if self.handoff else {}
+        if self.language:
+            data["language"] = self.language
+        if self.country:
+            data["country"] = self.country
+        if self.language_hint:
+            data["language_hint"] = self.language_hint
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any] | None) -> Metadata:
+        data = data or {}
+        return cls(
+            language=data.get("language") if isinstance(data.get("language"), str) else None,
+            country=data.get("country") if isinstance(data.get("country"), str) else None,
+            language_hint=data.get("language_hint") if isinstance(data.get("language_hint"), str) else None,
+            handoff=data.get("handoff") is True,
+        )
+
+
+# --- actions -> front end: signals ---------------------------------------------------------------------------
+
+
+def handoff_signal(reason: str) -> Dict[str, Any]:
+    """Connect the person with a peer mentor (reason: crisis, distress, request, not_understood)."""
+    return {"handoff": {"reason": reason}}
+
+
+def erase_signal() -> Dict[str, Any]:
+    """Delete everything stored about the person (they confirmed)."""
+    return {"erase": True}
+
+
+def state_signal(language: str, country: str | None, language_chosen: bool) -> Dict[str, Any]:
+    """What the turn settled: the front end needs no second request for the slots."""
+    return {"state": {"language": language, "country": country, "language_chosen": language_chosen}}
+
+
+@dataclass(frozen=True)
+class Signals:
+    """The signals of one Rasa reply, read from its custom payloads."""
+
+    handoff_reasons: tuple[str, ...] = ()
+    erase: bool = False
+    state: Mapping[str, Any] | None = None
+
+    @property
+    def acts(self) -> bool:
+        """Whether the actions asked the front end to do something (so an empty text reply is not silence)."""
+        return self.erase or bool(self.handoff_reasons)
+
+    @classmethod
+    def read(cls, customs: Iterable[Mapping[str, Any] | None]) -> Signals:
+        reasons: List[str] = []
+        erase, state = False, None
+        for custom in customs:
+            if not custom:
+                continue
+            if isinstance(custom.get("state"), dict):
+                state = custom["state"]
+            if custom.get("erase") is True:
+                erase = True
+            if isinstance(custom.get("handoff"), dict):
+                reasons.append(str(custom["handoff"].get("reason") or "request"))
+        return cls(tuple(reasons), erase, state)
