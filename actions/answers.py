@@ -5,9 +5,9 @@ from typing import List
 
 from rasa_sdk.events import EventType, SlotSet
 
-from common.strings import assistant as messages
 from actions.base import SLOT_PENDING_TOPIC, LocalizedAction, Turn
 from common import content
+from common.strings import assistant as messages
 
 
 class ActionAnswerTopic(LocalizedAction):

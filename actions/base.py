@@ -12,9 +12,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from common.strings import assistant as messages
 from common import content, content_store, contract, language, pickers
 from common.i18n import translate
+from common.strings import assistant as messages
 
 SLOT_LANGUAGE = "language"
 SLOT_LANGUAGE_CHOSEN = "language_chosen"

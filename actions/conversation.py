@@ -5,7 +5,6 @@ from typing import List
 
 from rasa_sdk.events import EventType, SlotSet
 
-from common.strings import assistant as messages
 from actions.base import (
     SLOT_LANGUAGE,
     SLOT_LANGUAGE_CHOSEN,
@@ -17,6 +16,7 @@ from actions.base import (
 )
 from actions.safety import OFFER_MENTOR, OFFER_MENTOR_NOT_UNDERSTOOD, ActionRequestMentor
 from common import content, contract
+from common.strings import assistant as messages
 
 OFFER_DELETE = "delete"
 

@@ -5,9 +5,9 @@ from typing import List
 
 from rasa_sdk.events import EventType, SlotSet
 
-from common.strings import assistant as messages
 from actions.base import SLOT_PENDING_OFFER, LocalizedAction, Turn
 from common import safety
+from common.strings import assistant as messages
 
 OFFER_MENTOR = "mentor"  # offered after emotional distress
 OFFER_MENTOR_NOT_UNDERSTOOD = "mentor_nlu"  # offered after two messages the assistant did not understand

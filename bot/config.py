@@ -42,6 +42,9 @@ class Settings:
     admin_port: int = 8080
     admin_secret_key: str = "dev-only-admin-secret"
     admin_cookie_secure: bool = True
+    flood_messages: int = 8  # more than this many messages from one person ...
+    flood_seconds: float = 10.0  # ... within this window: one polite notice, the rest are not processed
+    outbox_interval: float = 1.0  # seconds between two deliveries of the outbox (admin, CLI and job messages)
     locales_dir: Path = field(default=ROOT / "locales")
     content_dir: Path = field(default=ROOT / "content")
 
@@ -84,4 +87,7 @@ class Settings:
             admin_port=int(_env("ADMIN_PORT", "8080")),
             admin_secret_key=_env("ADMIN_SECRET_KEY", cls.admin_secret_key),
             admin_cookie_secure=_env("ADMIN_COOKIE_SECURE", "true").lower() not in ("0", "false", "no"),
+            flood_messages=int(_env("FLOOD_MESSAGES", "8")),
+            flood_seconds=float(_env("FLOOD_SECONDS", "10")),
+            outbox_interval=float(_env("OUTBOX_INTERVAL", "1.0")),
         )

@@ -117,22 +117,22 @@ class RunningBot:
     def stop(self) -> None:
         self._loop.call_soon_threadsafe(self._stopped.set)
         self._thread.join(timeout=30)
-        self.assistant._sessions.kw["bind"].dispose()  # close the database connections (PostgreSQL ones too)
+        self.assistant.db.sessions.kw["bind"].dispose()  # close the database connections (PostgreSQL ones too)
 
 
 def start_bot(stack, fake_api, database_url: str, **settings) -> RunningBot:
     """Bot + Rasa + actions on `database_url` (migrated here), polling the fake Bot API in a thread."""
-    from bot.assistant import Assistant
-    from bot.assistant import Settings as AssistantSettings
-    from common.db import make_engine, migrate, session_factory
+    from bot.config import Settings
+    from bot.frontend import FrontEnd
     from bot.rasa_client import RasaClient
     from bot.telegram.app import build_application
+    from common.db import make_engine, migrate, session_factory
 
     migrate(database_url)
-    assistant = Assistant(
+    assistant = FrontEnd(
         session_factory(make_engine(database_url)),
         RasaClient(stack.rasa_url, stack.token),
-        AssistantSettings(pseudonym_key="test-key", tracker_db_url=f"sqlite:///{stack.tracker_db}", **settings),
+        Settings(pseudonym_key="test-key", rasa_tracker_url=f"sqlite:///{stack.tracker_db}", **settings),
     )
     application = build_application(
         "123456:TEST-TOKEN", assistant, base_url=fake_api.base_url, chat_interval=0.05, retry_interval=0.5,

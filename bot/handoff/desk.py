@@ -16,14 +16,14 @@ from typing import Any, Iterable, List, Sequence, Tuple
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from common.strings import assistant as assistant_messages
+from bot.exchange import Incoming, Outgoing
+from bot.handoff.hours import OpeningHours
+from bot.privacy import pseudonym
 from common import content
 from common.db.models import CaseNote, Handoff, Invite, Mentor, Notification, Person, RelayMessage, as_utc, utcnow
-from bot.exchange import Incoming, Outgoing
-from common.strings import mentor as m
-from bot.handoff.hours import OpeningHours
 from common.i18n import translate
-from bot.privacy import pseudonym
+from common.strings import assistant as assistant_messages
+from common.strings import mentor as m
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +60,7 @@ def person_out(person: Person, lang: str, message: str, buttons: Sequence[Tuple[
 class Desk:
     @classmethod
     def from_settings(cls, settings: Any) -> Desk:
-        """From the product's settings (bot.config.Settings or bot.assistant.Settings: same field names)."""
+        """From the product's settings (bot.config.Settings)."""
         return cls(DeskSettings(
             pseudonym_key=settings.pseudonym_key,
             hours=OpeningHours.parse(settings.mentor_hours, settings.mentor_timezone),

@@ -1,1 +1,1 @@
-"""Telegram front end (python-telegram-bot 22): thin handlers over bot.assistant."""
+"""Telegram front end (python-telegram-bot 22): thin handlers over bot.frontend."""

@@ -1,4 +1,4 @@
-"""The Telegram bot: python-telegram-bot Application with thin handlers over `bot.assistant.Assistant`.
+"""The Telegram bot: python-telegram-bot Application with thin handlers over `bot.frontend.FrontEnd`.
 
 Usage: started by `python -m bot run` (`make run`) when TELEGRAM_BOT_TOKEN is set. Long polling by default;
 webhook mode when TELEGRAM_WEBHOOK_URL is set (with a secret token), which is also the way to scale out.
@@ -19,6 +19,7 @@ from telegram.ext import (
     Application,
     BaseUpdateProcessor,
     CallbackQueryHandler,
+    CommandHandler,
     ContextTypes,
     ExtBot,
     MessageHandler,
@@ -26,17 +27,21 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
-from common import content, content_store
-from common.strings import person as ui
-from bot.assistant import Assistant, Incoming, Outgoing
-from common.i18n import translate
+from bot import outbox
+from bot.exchange import Incoming, Outgoing
+from bot.frontend import FrontEnd
 from bot.telegram.render import keyboard, parts
+from common import content, content_store
+from common.i18n import translate
+from common.strings import person as ui
 
 logger = logging.getLogger(__name__)
 # opt in to PTB's future behaviour (durations as timedelta); otherwise each 429 RetryAfter warns
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
-COMMANDS = list(ui.COMMANDS)
+COMMANDS = list(ui.COMMANDS)  # the person's commands, in Telegram's menu
+MENTOR_COMMANDS = ["duty", "queue", "cases", "case", "handover", "note", "flag", "languages"]  # bot.handoff
+BUTTONS = r"^(?:[cdgklrt]|m[cs]):"  # callback data families: consent, delete, rating, language, country, Rasa, topic, mentor
 MEDIA_KINDS = {
     "voice": filters.VOICE, "audio": filters.AUDIO, "video_note": filters.VIDEO_NOTE, "photo": filters.PHOTO,
     "video": filters.VIDEO, "document": filters.Document.ALL, "sticker": filters.Sticker.ALL,
@@ -117,7 +122,7 @@ async def deliver(context: ContextTypes.DEFAULT_TYPE, replies: List[Outgoing]) -
     """Send replies in order; buttons go under the last part of a split message. Relayed media are copied
     (copyMessage shows no sender, so neither side sees the other's account); notifications are edited in place."""
     pacer: ChatPacer = context.application.bot_data["pacer"]
-    assistant: Assistant = context.application.bot_data["assistant"]
+    front: FrontEnd = context.application.bot_data["assistant"]
     for reply in replies:
         if reply.edit_message_id is not None:
             try:
@@ -141,7 +146,7 @@ async def deliver(context: ContextTypes.DEFAULT_TYPE, replies: List[Outgoing]) -
                 disable_web_page_preview=True,
             )
             if last and reply.notification_id is not None:
-                assistant.record_notification(reply.notification_id, sent.message_id)
+                await front.db.run(front.record_notification, reply.notification_id, sent.message_id)
 
 
 def _incoming(update: Update, kind: str, text: str = "") -> Incoming:
@@ -163,10 +168,16 @@ def _incoming(update: Update, kind: str, text: str = "") -> Incoming:
 
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A text message or a command."""
+    """A text message (one that starts with "/" but is no command Telegram recognised gets the help text)."""
     text = update.effective_message.text or ""
     kind = "command" if text.startswith("/") else "text"
     await deliver(context, await context.application.bot_data["assistant"].handle(_incoming(update, kind, text)))
+
+
+async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A command (/start, /mydata, a mentor's /duty, a deep link /start CODE, or one we do not know)."""
+    text = update.effective_message.text or ""
+    await deliver(context, await context.application.bot_data["assistant"].handle(_incoming(update, "command", text)))
 
 
 def on_kind(kind: str):
@@ -203,20 +214,50 @@ async def on_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def retry_pending(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Job: answer messages that were kept while Rasa was down."""
-    await deliver(context, await context.application.bot_data["assistant"].retry_pending())
+    """Job: answer messages that were kept while Rasa was down (the answers go out through the outbox)."""
+    front: FrontEnd = context.application.bot_data["assistant"]
+    answers = await front.retry_pending()
+    if answers:
+        await front.db.transaction(outbox.put, answers)
+        await deliver_outbox(context)
 
 
 async def check_waiting(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Job: people waiting for a mentor too long hear honestly that nobody is free."""
-    await deliver(context, context.application.bot_data["assistant"].check_waiting())
+    """Job: people waiting for a mentor too long hear honestly that nobody is free (through the outbox)."""
+    front: FrontEnd = context.application.bot_data["assistant"]
+    with_outbox = await front.db.run(_check_waiting_into_outbox, front)
+    if with_outbox:
+        await deliver_outbox(context)
+
+
+def _check_waiting_into_outbox(front: FrontEnd) -> int:
+    with front.db.sessions.begin() as session:
+        return outbox.put(session, front.desk.check_waiting(session))
 
 
 async def purge_expired(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Job: delete data older than the retention period."""
-    deleted = context.application.bot_data["assistant"].purge_expired()
+    front: FrontEnd = context.application.bot_data["assistant"]
+    deleted = await front.db.run(front.purge_expired)
     if deleted:
         logger.info("retention: deleted %s people", deleted)
+
+
+async def deliver_outbox(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Job: send what the admin, the CLI and the jobs queued in the outbox; each row once, across instances."""
+    front: FrontEnd = context.application.bot_data["assistant"]
+    while True:
+        rows = await front.db.transaction(outbox.claim)
+        if not rows:
+            return
+        for row_id, message in rows:
+            try:
+                await deliver(context, [message])
+            except TelegramError as error:
+                logger.warning("outbox message %s not sent: %s", row_id, error.__class__.__name__)
+                await front.db.transaction(outbox.release, [row_id])
+                return
+            await front.db.transaction(outbox.mark_sent, [row_id])
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -242,18 +283,19 @@ async def register_commands(application: Application) -> None:
 
 
 async def close_assistant(application: Application) -> None:
-    """post_shutdown: close the assistant's HTTP client."""
+    """post_shutdown: close the front end's HTTP client and database threads."""
     await application.bot_data["assistant"].close()
 
 
 def build_application(
     token: str,
-    assistant: Assistant,
+    assistant: FrontEnd,
     base_url: str = "https://api.telegram.org/bot",
     chat_interval: float = 1.0,
     retry_interval: float = 10.0,
     max_retries: int = 3,
     waiting_interval: float = 15.0,
+    outbox_interval: float = 1.0,
 ) -> Application:
     bot = TolerantBot(
         token, base_url=base_url, base_file_url=base_url.replace("/bot", "/file/bot"),
@@ -271,43 +313,36 @@ def build_application(
     application.bot_data["assistant"] = assistant
     application.bot_data["pacer"] = ChatPacer(chat_interval)
     application.add_handler(MessageHandler(filters.UpdateType.EDITED, on_edited))
+    # deep link: a mentor's invite (`t.me/<bot>?start=<code>`) arrives as "/start <code>"
+    application.add_handler(CommandHandler("start", on_command, filters.Regex(r"^/start(@\w+)? \S+")))
+    application.add_handler(CommandHandler(COMMANDS + MENTOR_COMMANDS, on_command))
+    application.add_handler(MessageHandler(filters.COMMAND, on_command))  # unknown commands get the help text
     application.add_handler(MessageHandler(filters.TEXT, on_text))
     for kind, kind_filter in MEDIA_KINDS.items():
         application.add_handler(MessageHandler(kind_filter, on_kind(kind)))
-    application.add_handler(CallbackQueryHandler(on_button))
+    application.add_handler(CallbackQueryHandler(on_button, pattern=BUTTONS))
+    application.add_handler(CallbackQueryHandler(on_button))  # an old or forged button: "no longer active"
     application.add_handler(MessageHandler(filters.ALL, on_other))
     application.add_error_handler(on_error)
     application.job_queue.run_repeating(retry_pending, interval=retry_interval, first=retry_interval)
     application.job_queue.run_repeating(check_waiting, interval=waiting_interval, first=waiting_interval)
+    application.job_queue.run_repeating(deliver_outbox, interval=outbox_interval, first=outbox_interval)
     application.job_queue.run_repeating(purge_expired, interval=3600, first=60)
     return application
 
 
 def run(settings, stack) -> None:
     """Run the bot until Ctrl-C: long polling, or a webhook when TELEGRAM_WEBHOOK_URL is set."""
-    from bot.assistant import Settings as AssistantSettings
-    from common.db import make_engine, migrate, session_factory
     from bot.rasa_client import RasaClient
+    from common.db import make_engine, migrate, session_factory
 
     migrate(settings.database_url)
     content_store.configure(settings.database_url)  # translations staff import in the web admin
-    assistant = Assistant(
-        session_factory(make_engine(settings.database_url)),
-        RasaClient(stack.rasa_url, stack.token),
-        AssistantSettings(
-            pseudonym_key=settings.pseudonym_key,
-            retention_days=settings.retention_days,
-            tracker_db_url=settings.rasa_tracker_url or f"sqlite:///{stack.tracker_db}",
-            mentor_hours=settings.mentor_hours,
-            mentor_timezone=settings.mentor_timezone,
-            handoff_timeout=settings.handoff_timeout,
-            invite_days=settings.invite_days,
-        ),
-    )
+    assistant = FrontEnd(session_factory(make_engine(settings.database_url)), RasaClient(stack.rasa_url, stack.token), settings)
     application = build_application(
         settings.telegram_bot_token, assistant, base_url=settings.telegram_api_base_url,
         chat_interval=settings.telegram_chat_interval, retry_interval=settings.retry_interval,
-        waiting_interval=min(15.0, max(1.0, settings.handoff_timeout / 4)),
+        waiting_interval=min(15.0, max(1.0, settings.handoff_timeout / 4)), outbox_interval=settings.outbox_interval,
     )
     if settings.telegram_webhook_url:
         application.run_webhook(

@@ -53,6 +53,8 @@ class Person(Base):
     country: Mapped[str | None] = mapped_column(String(2))
     consent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     last_seen_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    # the Rasa conversation was paused for a hand-off: resumed before the next message goes to Rasa
+    rasa_paused: Mapped[bool] = mapped_column(default=False, server_default="0")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, server_default=func.now())
 
     messages: Mapped[list[Inbound]] = relationship(back_populates="person", cascade="all, delete-orphan")
@@ -301,3 +303,24 @@ class Service(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_by: Mapped[str | None] = mapped_column(String(64))
+
+
+class OutboxMessage(Base):
+    """A message created outside a Telegram handler (web admin, CLI, jobs), written in the same transaction as the
+    change that caused it. A sender claims a row atomically (`claimed_at`), sends it and marks it `sent_at`, so it
+    goes out once across bot instances; a claim older than a few minutes (its sender died) is taken up again."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    text: Mapped[str] = mapped_column(Text, default="")
+    buttons: Mapped[str] = mapped_column(Text, default="[]")  # JSON [[title, callback_data], ...]
+    rtl: Mapped[bool] = mapped_column(default=False)
+    copy_from_chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    copy_from_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    edit_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    notification_id: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, server_default=func.now())
+    claimed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), index=True)

@@ -97,8 +97,8 @@ async def test_set_country_without_a_country_asks_again(dispatcher, domain):
 
 
 async def test_answers_list_places_in_the_persons_town_from_the_directory(dispatcher, domain, tmp_path):
-    from common import content_store
     from bot.admin import service
+    from common import content_store
     from common.db import make_engine, migrate, session_factory
 
     url = f"sqlite:///{tmp_path / 'directory.db'}"

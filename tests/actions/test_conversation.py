@@ -1,7 +1,6 @@
 """Language choice, yes/no after an offer, and the two-step fallback."""
 from __future__ import annotations
 
-from common.strings import assistant as messages
 from actions.conversation import (
     ActionAnswerOffer,
     ActionChangeLanguage,
@@ -11,6 +10,7 @@ from actions.conversation import (
 )
 from common import content
 from common.i18n import translate
+from common.strings import assistant as messages
 from tests.auxil.trackers import make_tracker, slot_events
 
 

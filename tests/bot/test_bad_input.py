@@ -12,14 +12,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+from bot.config import Settings
+from bot.exchange import Incoming
+from bot.frontend import FrontEnd
+from bot.privacy import pseudonym
+from bot.rasa_client import RasaReply
 from common import content
-from common.strings import person as ui
-from bot.assistant import Assistant, Incoming, Settings
 from common.db import make_engine, migrate, session_factory
 from common.db.models import Handoff, Inbound, Person
 from common.i18n import translate
-from bot.privacy import pseudonym
-from bot.rasa_client import RasaReply
+from common.strings import person as ui
 
 NASTY = st.sampled_from(["\u202e", "\u202d", "\u200b", "\u200f", "\ufeff", "\x00", "\x07", "\u0301", "🙂", "👨‍👩‍👧",
                          "\n", "\t", " ", "ا", "ሰ", "я", "%", "%(x)s", "{", "/", "<b>", "\\"])
@@ -64,7 +66,7 @@ def world(tmp_path_factory):
     engine = make_engine(url)
     sessions = session_factory(engine)
     rasa = EchoRasa()
-    bot = Assistant(sessions, rasa, Settings("k", flood_messages=10**6))  # type: ignore[arg-type]
+    bot = FrontEnd(sessions, rasa, Settings(pseudonym_key="k", flood_messages=10**6))  # type: ignore[arg-type]
     now = dt.datetime.now(dt.timezone.utc)
     with sessions.begin() as db:  # a consented person per language, and a bystander with a closed, unrated case
         for number, code in enumerate(content.languages(), start=1):
@@ -121,7 +123,7 @@ def test_a_flood_gets_one_polite_notice_then_a_clean_ignore_and_nothing_reaches_
     engine = make_engine(url)
     sessions = session_factory(engine)
     rasa = EchoRasa()
-    bot = Assistant(sessions, rasa, Settings("k", flood_messages=5, flood_seconds=60))  # type: ignore[arg-type]
+    bot = FrontEnd(sessions, rasa, Settings(pseudonym_key="k", flood_messages=5, flood_seconds=60))  # type: ignore[arg-type]
     with sessions.begin() as db:
         db.add(Person(pseudonym=pseudonym("k", 7), chat_id=7, language="tr", language_chosen=True, country="DE",
                       consent_at=dt.datetime.now(dt.timezone.utc)))

@@ -8,11 +8,13 @@ from typing import Any, Dict, List
 import pytest
 from sqlalchemy import select, update
 
-from bot.assistant import Assistant, Incoming, Settings
-from common.db import make_engine, session_factory
-from common.db.models import Inbound, Person
+from bot.config import Settings
+from bot.exchange import Incoming
+from bot.frontend import FrontEnd
 from bot.privacy import pseudonym
 from bot.rasa_client import RasaReply, RasaUnavailable
+from common.db import make_engine, session_factory
+from common.db.models import Inbound, Person
 
 
 class SlowRasa:
@@ -45,7 +47,7 @@ def assistant(database_url):
     engine = make_engine(database_url)
     sessions = session_factory(engine)
     rasa = SlowRasa()
-    bot = Assistant(sessions, rasa, Settings("key"))  # type: ignore[arg-type]
+    bot = FrontEnd(sessions, rasa, Settings(pseudonym_key="key"))  # type: ignore[arg-type]
     with sessions.begin() as session:  # a person who has consented and chosen a language
         session.add(Person(pseudonym=pseudonym("key", 7), chat_id=7, language="en", consent_at=dt.datetime.now(dt.timezone.utc)))
     yield bot, rasa, sessions
@@ -112,9 +114,9 @@ async def test_duplicate_update_is_ignored(assistant):
 
 
 async def test_when_rasa_answers_nothing_the_person_is_asked_to_rephrase_not_left_in_silence(assistant):
+    from common.i18n import translate
     from common.strings import assistant as assistant_messages
     from common.strings import person as ui
-    from common.i18n import translate
 
     bot, rasa, sessions = assistant
     first = await bot.handle(text(1, "crash"))  # maybe the action server is down: kept, retried

@@ -5,10 +5,11 @@ import datetime as dt
 
 from sqlalchemy import select, text
 
-from bot.assistant import Assistant, Settings
+from bot.config import Settings
+from bot.frontend import FrontEnd
+from bot.rasa_client import RasaClient
 from common.db import make_engine, migrate, session_factory
 from common.db.models import Inbound, Person
-from bot.rasa_client import RasaClient
 
 
 def test_purge_expired_deletes_old_people_and_old_tracker_events(tmp_path):
@@ -32,7 +33,7 @@ def test_purge_expired_deletes_old_people_and_old_tracker_events(tmp_path):
         for sender, when in [("old", old), ("recent", old), ("recent", recent)]:
             connection.execute(text("INSERT INTO events (sender_id, timestamp, data) VALUES (:s, :t, '{}')"),
                                {"s": sender, "t": when.timestamp()})
-    assistant = Assistant(sessions, RasaClient("http://127.0.0.1:9"), Settings("k", retention_days=90, tracker_db_url=tracker_url))
+    assistant = FrontEnd(sessions, RasaClient("http://127.0.0.1:9"), Settings(pseudonym_key="k", retention_days=90, rasa_tracker_url=tracker_url))
 
     assert assistant.purge_expired(now) == 1
 

@@ -6,10 +6,10 @@ import uuid
 import httpx
 import pytest
 
-from common.strings import assistant as messages
+from bot.local_chat import send
 from common import content
 from common.i18n import translate
-from bot.local_chat import send
+from common.strings import assistant as messages
 
 pytestmark = pytest.mark.e2e
 

@@ -13,11 +13,11 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
-from common import content
-from common.strings import person as ui
 from bot.config import Settings
-from common.i18n import translate
 from bot.runner import Stack
+from common import content
+from common.i18n import translate
+from common.strings import person as ui
 from tests.auxil.fake_bot_api import FakeBotApi
 from tests.conftest import POSTGRES_URL, _free_port, _postgres_database, start_bot
 from tests.telegram.test_bot_e2e import onboard, visible
@@ -33,7 +33,7 @@ def world(tmp_path_factory):
     stack = Stack(settings, log_dir=tmp / "log", tracker_db=tmp / "tracker.db").start()
     api = FakeBotApi().start()
     bot = start_bot(stack, api, settings.database_url, flood_messages=100_000)
-    bot.assistant._rasa._http.timeout = httpx.Timeout(4.0)  # "a few seconds" for the stalled-Rasa test
+    bot.assistant.bridge.rasa._http.timeout = httpx.Timeout(4.0)  # "a few seconds" for the stalled-Rasa test
     yield stack, api, bot
     bot.stop()
     api.stop()
@@ -155,7 +155,7 @@ def test_database_down_the_person_is_told_to_send_again_and_then_answered(world)
 
 def test_database_down_mid_handoff_then_the_relay_goes_on(world):
     with bot_on_postgres(world[0]) as (api, bot, outage):
-        with bot.assistant._sessions.begin() as db:
+        with bot.assistant.db.sessions.begin() as db:
             code = bot.assistant.desk.create_invite(db, "Sara", ["da"]).code
         mentor, person = next(_users), next(_users)
         api.send_text(mentor, f"/start {code}")

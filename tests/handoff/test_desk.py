@@ -7,14 +7,14 @@ import threading
 import pytest
 from sqlalchemy import select
 
-from common.db import make_engine, session_factory
-from common.db.models import Handoff, Mentor, Person
 from bot.exchange import Incoming
-from common.strings import mentor as m
 from bot.handoff.desk import Desk, DeskSettings
 from bot.handoff.hours import OpeningHours
-from common.i18n import translate
 from bot.privacy import pseudonym
+from common.db import make_engine, session_factory
+from common.db.models import Handoff, Mentor, Person
+from common.i18n import translate
+from common.strings import mentor as m
 
 KEY = "test-key"
 NOW = dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.timezone.utc)  # a Tuesday, 11:00 in Copenhagen

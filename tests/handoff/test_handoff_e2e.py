@@ -7,12 +7,12 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from common.strings import person as ui
+from bot.privacy import pseudonym
 from common.db import make_engine, session_factory
 from common.db.models import Handoff, Person
-from common.strings import mentor as m
 from common.i18n import translate
-from bot.privacy import pseudonym
+from common.strings import mentor as m
+from common.strings import person as ui
 from tests.auxil.fake_bot_api import FakeBotApi
 from tests.conftest import start_bot
 from tests.telegram.test_bot_e2e import onboard, visible

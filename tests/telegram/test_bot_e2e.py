@@ -7,15 +7,15 @@ import pytest
 from sqlalchemy import func, select, text
 from telegram import Update
 
-from common.strings import assistant as assistant_messages
-from common import content
-from common.strings import person as ui
-from common.db import make_engine, session_factory
-from common.db.models import Inbound, Person
-from common.i18n import translate
 from bot.privacy import pseudonym
 from bot.rasa_client import RasaClient
 from bot.telegram.render import tappable
+from common import content
+from common.db import make_engine, session_factory
+from common.db.models import Inbound, Person
+from common.i18n import translate
+from common.strings import assistant as assistant_messages
+from common.strings import person as ui
 
 pytestmark = pytest.mark.e2e
 
@@ -173,9 +173,9 @@ def test_rasa_down_keeps_the_message_and_answers_when_back(telegram_bot, fake_ap
     user = new_user()
     sent = onboard(fake_api, user, "da", "DK")
     assistant = telegram_bot.assistant
-    real = assistant._rasa
+    real = assistant.bridge.rasa
     down_client = RasaClient("http://127.0.0.1:9", timeout=2)  # nothing listens there: Rasa is "down"
-    assistant._rasa = down_client
+    assistant.bridge.rasa = down_client
     try:
         fake_api.send_text(user, "jeg har brug for en tandlæge")
         down = fake_api.wait_for(user, 1, after=sent)[0]
@@ -185,7 +185,7 @@ def test_rasa_down_keeps_the_message_and_answers_when_back(telegram_bot, fake_ap
             pending = session.scalar(select(func.count(Inbound.id)).where(Inbound.status == "pending"))
         assert pending == 1
     finally:
-        assistant._rasa = real
+        assistant.bridge.rasa = real
         telegram_bot.run(down_client.close())
     answer = fake_api.wait_for(user, 1, after=sent + 1, timeout=30)[0]
     assert answer.text.startswith(translate("da", content.answer("dental_care", "DK").text, content.numbers("DK")))

@@ -4,9 +4,9 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from common import content
-from bot.assistant import country_of_location
+from bot.frontend.people import country_of_location
 from bot.telegram.render import RLM, keyboard, parts, split_text
+from common import content
 
 words = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Zs", "Cc")), min_size=1, max_size=30)
 texts = st.lists(

@@ -13,9 +13,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from bot.telegram.render import tappable
 from common import content
 from common.i18n import translate
-from bot.telegram.render import tappable
 from tests.conftest import _free_port
 from tests.telegram.test_bot_e2e import QUESTIONS, onboard, visible
 

@@ -6,8 +6,8 @@ import socket
 import httpx
 import pytest
 
-from common.strings import person as ui
 from common.i18n import translate
+from common.strings import person as ui
 
 pytestmark = pytest.mark.e2e
 SECRET = "webhook-secret-for-tests"
@@ -15,11 +15,11 @@ SECRET = "webhook-secret-for-tests"
 
 @pytest.fixture(scope="module")
 def webhook_bot(stack, tmp_path_factory):
-    from bot.assistant import Assistant
-    from bot.assistant import Settings as AssistantSettings
-    from common.db import make_engine, migrate, session_factory
+    from bot.config import Settings
+    from bot.frontend import FrontEnd
     from bot.rasa_client import RasaClient
     from bot.telegram.app import build_application
+    from common.db import make_engine, migrate, session_factory
     from tests.auxil.fake_bot_api import FakeBotApi
     from tests.conftest import RunningBot
 
@@ -29,9 +29,9 @@ def webhook_bot(stack, tmp_path_factory):
         port = sock.getsockname()[1]
     database_url = f"sqlite:///{tmp_path_factory.mktemp('webhook') / 'common.db'}"
     migrate(database_url)
-    assistant = Assistant(
+    assistant = FrontEnd(
         session_factory(make_engine(database_url)), RasaClient(stack.rasa_url, stack.token),
-        AssistantSettings(pseudonym_key="test-key"),
+        Settings(pseudonym_key="test-key"),
     )
     application = build_application("654321:WEBHOOK", assistant, base_url=api.base_url, chat_interval=0.05)
     running = RunningBot(application, assistant, database_url, webhook={
