@@ -40,7 +40,7 @@ CHOOSE_LANGUAGE = _("Which language would you like me to use?")
 LANGUAGE_SET = _("OK, I will write in English from now on.")
 EMERGENCY_ANY = _(
     "Call %(emergency)s now if a life is in danger (chest pain, cannot breathe, unconscious, heavy "
-    "bleeding). 112 is free and works in Denmark and Germany. Say where you are and what happened."
+    "bleeding). %(emergency)s is free and works in Denmark and Germany. Say where you are and what happened."
 )
 CRISIS_DK = _(
     "I am very sorry you are going through this. You are not alone.\n"
@@ -57,9 +57,9 @@ CRISIS_DE = _(
 )
 CRISIS_ANY = _(
     "I am very sorry you are going through this. You are not alone.\n"
-    "• If you are in danger right now, call 112 (Denmark and Germany).\n"
-    "• Denmark: Livslinien 70 201 201.\n"
-    "• Germany: TelefonSeelsorge 0800 111 0 111 or 0800 111 0 222."
+    "• If you are in danger right now, call %(emergency)s (Denmark and Germany).\n"
+    "• Denmark: Livslinien %(dk_lifeline)s.\n"
+    "• Germany: TelefonSeelsorge %(de_crisis_line_1)s or %(de_crisis_line_2)s."
 )
 DISTRESS = _(
     "I am sorry you feel this way. Many people who have moved to a new country feel like this, and it "

@@ -32,8 +32,8 @@ NUMBERS_DE = _(
     "TelefonSeelsorge %(crisis_line_1)s or %(crisis_line_2)s (day and night)."
 )
 NUMBERS_ANY = _(
-    "If it cannot wait: emergency 112. Crisis lines, day and night: Denmark Livslinien 70 201 201; "
-    "Germany TelefonSeelsorge 0800 111 0 111."
+    "If it cannot wait: emergency %(emergency)s. Crisis lines, day and night: Denmark Livslinien %(dk_lifeline)s; "
+    "Germany TelefonSeelsorge %(de_crisis_line_1)s."
 )
 MENTOR_JOINED = _(
     "%(name)s, a peer mentor, has joined the chat. What you write here now goes to %(name)s, not to the "
