@@ -42,7 +42,7 @@ load: train ## load benchmark: simulated Telegram users vs Rasa alone, memory ->
 	@$(APP)/python scripts/load_benchmark.py --out docs/load.md
 
 lint: setup ## ruff
-	@$(APP)/ruff check actions bot tests scripts rasa_components
+	@$(APP)/ruff check actions bot common tests scripts rasa_components
 
 locales-extract: setup ## extract msgids into locales/messages.pot
 	@$(APP)/pybabel extract -F babel.cfg --no-wrap --project=Brobygger -o locales/messages.pot .

@@ -35,11 +35,11 @@ from benchmark import percentile, rss_mb  # noqa: E402
 from evaluate_nlu import load_test_set  # noqa: E402
 
 from bot.config import Settings  # noqa: E402
-from common.db import make_engine, migrate, session_factory  # noqa: E402
-from common.db.models import Person, utcnow  # noqa: E402
 from bot.handoff.desk import Desk  # noqa: E402
 from bot.privacy import pseudonym  # noqa: E402
 from bot.runner import Stack  # noqa: E402
+from common.db import make_engine, migrate, session_factory  # noqa: E402
+from common.db.models import Person, utcnow  # noqa: E402
 from tests.auxil.fake_bot_api import FakeBotApi  # noqa: E402
 from tests.conftest import _free_port  # noqa: E402
 
