@@ -70,7 +70,6 @@ class Desk:
 
     def __init__(self, settings: DeskSettings) -> None:
         self.settings = settings
-        self.resumed: List[Person] = []  # people whose case closed: the caller resumes their Rasa conversation
 
     # --- lookups ------------------------------------------------------------------------------------------------
     def mentor_of(self, session: Session, user_id: int) -> Mentor | None:
@@ -208,7 +207,6 @@ class Desk:
     def end_by_person(self, session: Session, person: Person, lang: str, case: Handoff) -> List[Outgoing]:
         if case.status == "waiting":
             case.status, case.closed_at = "closed", utcnow()
-            self.resumed.append(person)
             return [person_out(person, lang, m.REQUEST_CANCELLED)] + self._retract(session, case, None)
         mentor = case.mentor
         out = self._close(session, case)
@@ -465,12 +463,12 @@ class Desk:
         return out
 
     def _close(self, session: Session, case: Handoff) -> List[Outgoing]:
-        """Close a claimed case; the person gets the rating question. The caller resumes the Rasa conversation."""
+        """Close a claimed case; the person gets the rating question. The front end resumes the paused Rasa conversation
+        by itself: the closed case in the database says so."""
         case.status, case.closed_at = "closed", utcnow()
         if case.mentor is not None and case.mentor.current_case_id == case.id:
             case.mentor.current_case_id = None
         person, lang = case.person, case.language
-        self.resumed.append(person)
         stars = [(str(n), f"g:{case.id}:{n}") for n in range(1, 6)]
         logger.info("hand-off %s closed", case.id)
         return [person_out(person, lang, m.CHAT_ENDED), person_out(person, lang, m.RATE, stars)]
