@@ -23,6 +23,7 @@ from bot.exchange import Incoming, Outgoing
 from common.strings import mentor as m
 from bot.handoff.hours import OpeningHours
 from common.i18n import translate
+from common.safety import numbers_line
 from bot.privacy import pseudonym
 
 logger = logging.getLogger(__name__)
@@ -232,7 +233,7 @@ class Desk:
             person, lang, m.NO_MENTOR_NOW,
             hours=translate(lang, m.ALWAYS_OPEN) if hours.always else hours.describe(lang),
             opening=translate(lang, m.SOON) if opening is None or hours.is_open(now) else hours.format_opening(opening, lang),
-            numbers=numbers(person.country, lang),
+            numbers=numbers_line(lang, person.country),
         )
 
     # --- matching ---------------------------------------------------------------------------------------------------
@@ -511,11 +512,3 @@ class Desk:
                 out.append(self.no_mentor(case.person, case.language, now))
         return out
 
-
-def numbers(country: str | None, lang: str) -> str:
-    """The numbers for when it cannot wait, in the person's language, for their country."""
-    if country == "DK":
-        return translate(lang, m.NUMBERS_DK, content.numbers("DK"))
-    if country == "DE":
-        return translate(lang, m.NUMBERS_DE, content.numbers("DE"))
-    return translate(lang, m.NUMBERS_ANY)
