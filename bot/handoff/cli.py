@@ -7,9 +7,9 @@ import httpx
 from sqlalchemy import select
 
 from bot.config import Settings
+from bot.handoff.desk import Desk
 from common.db import make_engine, migrate, session_factory
 from common.db.models import Mentor
-from bot.handoff.desk import Desk
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
