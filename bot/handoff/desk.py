@@ -11,27 +11,26 @@ import datetime as dt
 import logging
 import secrets
 from dataclasses import dataclass
-from typing import Any, Iterable, List, Sequence, Tuple
+from typing import Any, Iterable, List, Sequence
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from common.strings import assistant as assistant_messages
-from common import content
-from common.db.models import CaseNote, Handoff, Invite, Mentor, Notification, Person, RelayMessage, as_utc, utcnow
 from bot.exchange import Incoming, Outgoing
-from common.strings import mentor as m
+from bot.handoff import matching, relay
 from bot.handoff.hours import OpeningHours
+from bot.handoff.replies import language_names, mentor_out, person_label, person_out
+from bot.privacy import pseudonym
+from common import content
+from common.db.models import CaseNote, Handoff, Invite, Mentor, Person, as_utc, utcnow
 from common.i18n import translate
 from common.safety import numbers_line
-from bot.privacy import pseudonym
+from common.strings import mentor as m
 
 logger = logging.getLogger(__name__)
+__all__ = ["Desk", "DeskSettings", "person_out"]  # person_out lives in replies; bot/assistant.py imports it from here
 
 OPEN = ("waiting", "claimed")
-REASONS = {"crisis": m.M_REASON_CRISIS, "distress": m.M_REASON_DISTRESS, "request": m.M_REASON_REQUEST,
-           "not_understood": m.M_REASON_NOT_UNDERSTOOD}
-RELAYABLE = {"voice", "audio", "video_note", "photo", "video", "document", "sticker", "location", "contact", "animation"}
 MAX_SUMMARY_MESSAGES = 3
 MAX_SUMMARY_CHARS = 300
 
@@ -42,20 +41,6 @@ class DeskSettings:
     hours: OpeningHours
     timeout: dt.timedelta = dt.timedelta(minutes=5)
     invite_days: int = 7
-
-
-def person_label(person: Person) -> str:
-    """How a mentor sees a person: a short pseudonym, never a name or account."""
-    return f"P-{person.pseudonym[:6]}"
-
-
-def mentor_out(mentor: Mentor, message: str, buttons: Sequence[Tuple[str, str]] = (), **values: Any) -> Outgoing:
-    lang = mentor.ui_language
-    return Outgoing(mentor.chat_id, translate(lang, message, values), list(buttons), content.languages()[lang].rtl)
-
-
-def person_out(person: Person, lang: str, message: str, buttons: Sequence[Tuple[str, str]] = (), **values: Any) -> Outgoing:
-    return Outgoing(person.chat_id, translate(lang, message, values), list(buttons), content.languages()[lang].rtl)
 
 
 class Desk:
@@ -83,11 +68,7 @@ class Desk:
             select(Handoff).where(Handoff.person_id == person.id, Handoff.status.in_(OPEN)).order_by(Handoff.id.desc())
         )
 
-    @staticmethod
-    def load(session: Session, mentor: Mentor) -> int:
-        return session.scalar(
-            select(func.count(Handoff.id)).where(Handoff.mentor_id == mentor.id, Handoff.status == "claimed")
-        ) or 0
+    load = staticmethod(matching.load)
 
     # --- invites and registration -----------------------------------------------------------------------------
     def create_invite(
@@ -131,7 +112,7 @@ class Desk:
         invite.used_at, invite.mentor_id = utcnow(), mentor.id
         role = translate(ui, m.M_ROLE_SUPERVISOR if mentor.is_supervisor else m.M_ROLE_MENTOR)
         logger.info("mentor %s registered (%s)", mentor.id, mentor.role)
-        return [mentor_out(mentor, m.M_WELCOME, name=mentor.name, role=role, languages=self._language_names(mentor))]
+        return [mentor_out(mentor, m.M_WELCOME, name=mentor.name, role=role, languages=language_names(mentor))]
 
     # --- the person's side ----------------------------------------------------------------------------------------
     def request(
@@ -173,37 +154,10 @@ class Desk:
                               language=content.languages()[case.language].name, country=case.country or "?",
                               summary=translate(case.mentor.ui_language, m.M_SUMMARY_REASON,
                                                 reason=translate(case.mentor.ui_language, m.M_REASON_CRISIS)))]
-            return out + self._tell_supervisors(session, case, exclude={case.mentor.id})
+            return out + matching.tell_supervisors(session, case, exclude={case.mentor.id})
         return [person_out(person, lang, m.SEARCHING_URGENT)] + self.notify(session, case)
 
-    def from_person(self, session: Session, person: Person, lang: str, case: Handoff, incoming: Incoming) -> List[Outgoing]:
-        """A message while a case is open: relayed to the mentor, or kept for the next one."""
-        kind = "text" if incoming.kind == "text" else incoming.kind
-        if kind not in RELAYABLE and kind != "text":
-            return [person_out(person, lang, m.NOT_RELAYED)]
-        text = incoming.text.strip() if kind == "text" else None
-        entry = RelayMessage(
-            handoff_id=case.id, sender="person", kind=kind, text=text,
-            from_chat_id=None if kind == "text" else incoming.chat_id,
-            message_id=None if kind == "text" else incoming.message_id,
-            delivered=case.status == "claimed",
-        )
-        session.add(entry)
-        if case.status == "waiting" or case.mentor is None:
-            return [person_out(person, lang, m.KEPT_FOR_MENTOR)]
-        return self._relay_to_mentor(case, case.mentor, [entry])
-
-    def _relay_to_mentor(self, case: Handoff, mentor: Mentor, entries: Sequence[RelayMessage]) -> List[Outgoing]:
-        switch = [] if mentor.current_case_id == case.id else [(f"#{case.id}", f"ms:{case.id}")]
-        out: List[Outgoing] = []
-        for entry in entries:
-            if entry.kind == "text":
-                out.append(mentor_out(mentor, m.M_FROM_PERSON, switch, case=case.id, text=entry.text or ""))
-            else:
-                out.append(mentor_out(mentor, m.M_MEDIA_FROM_PERSON, case=case.id))
-                out.append(Outgoing(mentor.chat_id, "", switch, copy_from=(entry.from_chat_id or 0, entry.message_id or 0)))
-            entry.delivered = True
-        return out
+    from_person = staticmethod(relay.from_person)
 
     def end_by_person(self, session: Session, person: Person, lang: str, case: Handoff) -> List[Outgoing]:
         if case.status == "waiting":
@@ -237,58 +191,10 @@ class Desk:
         )
 
     # --- matching ---------------------------------------------------------------------------------------------------
-    def candidates(self, session: Session, case: Handoff, exclude: Iterable[int] = ()) -> List[Mentor]:
-        """On-duty mentors who speak the person's language and work in their country, least loaded first, with
-        room for another chat; for an urgent case also those at capacity, and every on-duty supervisor."""
-        skip = set(exclude)
-        mentors = session.scalars(select(Mentor).where(Mentor.active.is_(True), Mentor.on_duty.is_(True))).all()
-        chosen = []
-        for mentor in mentors:
-            if mentor.id in skip:
-                continue
-            load = self.load(session, mentor)
-            if mentor.is_supervisor:
-                if case.urgent:
-                    chosen.append((load, mentor))
-            elif mentor.serves(case.language, case.country) and (case.urgent or load < mentor.max_cases):
-                chosen.append((load, mentor))
-        return [mentor for _, mentor in sorted(chosen, key=lambda pair: (pair[0], pair[1].id))]
-
-    def notify(self, session: Session, case: Handoff, exclude: Iterable[int] = ()) -> List[Outgoing]:
-        return [self._notice(session, case, mentor) for mentor in self.candidates(session, case, exclude)]
-
-    def _notice(self, session: Session, case: Handoff, mentor: Mentor) -> Outgoing:
-        notification = Notification(handoff_id=case.id, mentor_id=mentor.id, chat_id=mentor.chat_id)
-        session.add(notification)
-        session.flush()
-        out = mentor_out(mentor, m.M_REQUEST, [(translate(mentor.ui_language, m.M_CLAIM), f"mc:{case.id}")],
-                         **self._request_values(case, mentor))
-        out.notification_id = notification.id
-        return out
-
-    def _request_values(self, case: Handoff, mentor: Mentor) -> dict:
-        ui = mentor.ui_language
-        return dict(
-            case=case.id, urgent=translate(ui, m.M_URGENT) if case.urgent else "",
-            language=content.languages()[case.language].name, country=case.country or "?",
-            summary=self.summary(case, ui),
-        )
-
-    @staticmethod
-    def summary(case: Handoff, ui: str) -> str:
-        lines = [translate(ui, m.M_SUMMARY_REASON, reason=translate(ui, REASONS.get(case.reason, m.M_REASON_REQUEST)))]
-        titles = [translate(ui, assistant_messages.TOPIC_TITLES[t]) for t in case.topics.split(",") if t in assistant_messages.TOPIC_TITLES]
-        if titles:
-            lines.append(translate(ui, m.M_SUMMARY_TOPICS, topics=", ".join(titles)))
-        if case.summary:
-            lines.append(translate(ui, m.M_SUMMARY_LAST))
-            lines += [f"“{line}”" for line in case.summary.splitlines()]
-        return "\n".join(lines)
-
-    def record_notification(self, session: Session, notification_id: int, message_id: int) -> None:
-        notification = session.get(Notification, notification_id)
-        if notification is not None:
-            notification.message_id = message_id
+    candidates = staticmethod(matching.candidates)
+    notify = staticmethod(matching.notify)
+    summary = staticmethod(matching.summary)
+    record_notification = staticmethod(matching.record_notification)
 
     # --- the mentor's side ------------------------------------------------------------------------------------------
     def claim(self, session: Session, mentor: Mentor, case_id: int, now: dt.datetime | None = None) -> List[Outgoing]:
@@ -314,11 +220,11 @@ class Desk:
         person = case.person
         logger.info("hand-off %s claimed by mentor %s", case.id, mentor.id)
         out = [mentor_out(mentor, m.M_CLAIMED, case=case.id, person=person_label(person)),
-               mentor_out(mentor, m.M_REQUEST, **self._request_values(case, mentor))]
+               mentor_out(mentor, m.M_REQUEST, **matching.request_values(case, mentor))]
         waiting = [entry for entry in case.relayed if entry.sender == "person" and not entry.delivered]
         if waiting:
             out.append(mentor_out(mentor, m.M_LEFT_WHILE_WAITING, case=case.id))
-            out += self._relay_to_mentor(case, mentor, waiting)
+            out += relay.relay_to_mentor(case, mentor, waiting)
         out.append(person_out(person, case.language, m.MENTOR_JOINED, name=mentor.name))
         return out + self._retract(session, case, mentor)
 
@@ -346,17 +252,7 @@ class Desk:
         case = self._current(session, mentor)
         if case is None:
             return [mentor_out(mentor, m.M_NO_CASE)]
-        person = case.person
-        lang = case.language
-        if incoming.kind == "text":
-            text = incoming.text.strip()
-            session.add(RelayMessage(handoff_id=case.id, sender="mentor", kind="text", text=text))
-            return [person_out(person, lang, m.FROM_MENTOR, name=mentor.name, text=text)]
-        if incoming.kind in RELAYABLE:
-            session.add(RelayMessage(handoff_id=case.id, sender="mentor", kind=incoming.kind,
-                                     from_chat_id=incoming.chat_id, message_id=incoming.message_id))
-            return [Outgoing(person.chat_id, "", copy_from=(incoming.chat_id, incoming.message_id))]
-        return [mentor_out(mentor, m.NOT_RELAYED)]
+        return relay.from_mentor(session, mentor, case, incoming)
 
     def _current(self, session: Session, mentor: Mentor) -> Handoff | None:
         case = session.get(Handoff, mentor.current_case_id) if mentor.current_case_id else None
@@ -394,7 +290,7 @@ class Desk:
             codes = [code.strip().lower() for code in argument.replace(" ", ",").split(",") if code.strip()]
             if codes and all(code in content.languages() for code in codes):
                 mentor.languages = ",".join(dict.fromkeys(codes))
-            return [mentor_out(mentor, m.M_LANGUAGES, languages=self._language_names(mentor),
+            return [mentor_out(mentor, m.M_LANGUAGES, languages=language_names(mentor),
                                example=mentor.languages, codes=", ".join(content.languages()))]
         if command == "cases":
             cases = session.scalars(select(Handoff).where(Handoff.mentor_id == mentor.id, Handoff.status == "claimed")).all()
@@ -420,22 +316,22 @@ class Desk:
                 session.add(CaseNote(handoff_id=case.id, mentor_id=mentor.id, text=argument))
                 return [mentor_out(mentor, m.M_NOTE_SAVED, case=case.id)]
             case.flagged = True
-            return [mentor_out(mentor, m.M_FLAGGED, case=case.id)] + self._tell_supervisors(session, case, exclude={mentor.id}, by=mentor)
+            return [mentor_out(mentor, m.M_FLAGGED, case=case.id)] + matching.tell_supervisors(session, case, exclude={mentor.id}, by=mentor)
         if command == "start" and not argument:
             role = translate(mentor.ui_language, m.M_ROLE_SUPERVISOR if mentor.is_supervisor else m.M_ROLE_MENTOR)
-            return [mentor_out(mentor, m.M_WELCOME, name=mentor.name, role=role, languages=self._language_names(mentor))]
+            return [mentor_out(mentor, m.M_WELCOME, name=mentor.name, role=role, languages=language_names(mentor))]
         return [mentor_out(mentor, m.M_HELP)]
 
     def duty(self, session: Session, mentor: Mentor, on: bool) -> List[Outgoing]:
         mentor.on_duty = on
         if not on:
             return [mentor_out(mentor, m.M_DUTY_OFF)]
-        out = [mentor_out(mentor, m.M_DUTY_ON, languages=self._language_names(mentor), cap=mentor.max_cases)]
+        out = [mentor_out(mentor, m.M_DUTY_ON, languages=language_names(mentor), cap=mentor.max_cases)]
         # requests left while nobody was on duty reach the first mentor who comes
         waiting = session.scalars(select(Handoff).where(Handoff.status == "waiting").order_by(Handoff.id)).all()
         for case in waiting:
             if mentor.serves(case.language, case.country) and (case.urgent or not mentor.is_supervisor):
-                out.append(self._notice(session, case, mentor))
+                out.append(matching.notice(session, case, mentor))
         return out
 
     def queue(self, session: Session, mentor: Mentor) -> List[Outgoing]:
@@ -445,7 +341,7 @@ class Desk:
         ]
         if not waiting:
             return [mentor_out(mentor, m.M_QUEUE_EMPTY)]
-        return [mentor_out(mentor, m.M_QUEUE)] + [self._notice(session, case, mentor) for case in waiting]
+        return [mentor_out(mentor, m.M_QUEUE)] + [matching.notice(session, case, mentor) for case in waiting]
 
     def handover(self, session: Session, case: Handoff, mentor: Mentor) -> List[Outgoing]:
         """Back to the queue; every other mentor who can take it is notified, and the person is told."""
@@ -474,25 +370,11 @@ class Desk:
         logger.info("hand-off %s closed", case.id)
         return [person_out(person, lang, m.CHAT_ENDED), person_out(person, lang, m.RATE, stars)]
 
-    def _tell_supervisors(self, session: Session, case: Handoff, exclude: Iterable[int] = (), by: Mentor | None = None) -> List[Outgoing]:
-        supervisors = session.scalars(select(Mentor).where(Mentor.active.is_(True), Mentor.role == "supervisor")).all()
-        on_duty = [s for s in supervisors if s.on_duty] or list(supervisors)
-        skip = set(exclude)
-        return [
-            mentor_out(s, m.M_FLAG_NOTICE, name=by.name if by else "—", case=case.id) if by is not None
-            else mentor_out(s, m.M_REQUEST, **self._request_values(case, s))
-            for s in on_duty if s.id not in skip
-        ]
-
     def _case_view(self, case: Handoff, mentor: Mentor) -> Outgoing:
-        lines = [translate(mentor.ui_language, m.M_REQUEST, self._request_values(case, mentor)), "",
+        lines = [translate(mentor.ui_language, m.M_REQUEST, matching.request_values(case, mentor)), "",
                  translate(mentor.ui_language, m.M_NOTES, {"case": case.id})]
         lines += [f"– {note.created_at:%Y-%m-%d %H:%M}: {note.text}" for note in case.notes]
         return Outgoing(mentor.chat_id, "\n".join(lines), rtl=content.languages()[mentor.ui_language].rtl)
-
-    @staticmethod
-    def _language_names(mentor: Mentor) -> str:
-        return ", ".join(content.languages()[code].name for code in mentor.language_list if code in content.languages())
 
     # --- jobs -----------------------------------------------------------------------------------------------------
     def check_waiting(self, session: Session, now: dt.datetime | None = None) -> List[Outgoing]:
