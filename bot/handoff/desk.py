@@ -4,35 +4,27 @@ Plain functions over the database (tests call them without Telegram). The hand-o
 is the source of truth: while a case is open the person's messages go to the mentor (or wait for one), never to
 Rasa, whose conversation is paused. Neither side ever sees the other's Telegram account: everything goes through
 the bot, media by `copyMessage` (which carries no sender).
+
+Each concept has its module in this package: `invites` (invites, registration), `requests` (the person's side,
+the "nobody free" job), `matching` (who is notified, and the notice), `claims` (claim, handover, deactivate,
+close), `relay` (messages both ways), `mentor_commands` (what a mentor sends and presses), `hours` (opening
+hours), `replies` (messages to either side). `Desk` is the one entry point the front end, the admin, the CLI and
+the tests call: it holds the settings and hands each call to its module.
 """
 from __future__ import annotations
 
 import datetime as dt
-import logging
-import secrets
 from dataclasses import dataclass
-from typing import Any, Iterable, List, Sequence, Tuple
+from typing import Any, Iterable, List, Sequence
 
-from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from bot.exchange import Incoming, Outgoing
+from bot.handoff import claims, invites, matching, mentor_commands, relay, requests
 from bot.handoff.hours import OpeningHours
-from bot.privacy import pseudonym
-from common import content
-from common.db.models import CaseNote, Handoff, Invite, Mentor, Notification, Person, RelayMessage, as_utc, utcnow
-from common.i18n import translate
-from common.strings import assistant as assistant_messages
-from common.strings import mentor as m
+from common.db.models import Invite, Mentor, Person
 
-logger = logging.getLogger(__name__)
-
-OPEN = ("waiting", "claimed")
-REASONS = {"crisis": m.M_REASON_CRISIS, "distress": m.M_REASON_DISTRESS, "request": m.M_REASON_REQUEST,
-           "not_understood": m.M_REASON_NOT_UNDERSTOOD}
-RELAYABLE = {"voice", "audio", "video_note", "photo", "video", "document", "sticker", "location", "contact", "animation"}
-MAX_SUMMARY_MESSAGES = 3
-MAX_SUMMARY_CHARS = 300
+__all__ = ["Desk", "DeskSettings"]
 
 
 @dataclass
@@ -41,20 +33,6 @@ class DeskSettings:
     hours: OpeningHours
     timeout: dt.timedelta = dt.timedelta(minutes=5)
     invite_days: int = 7
-
-
-def person_label(person: Person) -> str:
-    """How a mentor sees a person: a short pseudonym, never a name or account."""
-    return f"P-{person.pseudonym[:6]}"
-
-
-def mentor_out(mentor: Mentor, message: str, buttons: Sequence[Tuple[str, str]] = (), **values: Any) -> Outgoing:
-    lang = mentor.ui_language
-    return Outgoing(mentor.chat_id, translate(lang, message, values), list(buttons), content.languages()[lang].rtl)
-
-
-def person_out(person: Person, lang: str, message: str, buttons: Sequence[Tuple[str, str]] = (), **values: Any) -> Outgoing:
-    return Outgoing(person.chat_id, translate(lang, message, values), list(buttons), content.languages()[lang].rtl)
 
 
 class Desk:
@@ -70,454 +48,54 @@ class Desk:
 
     def __init__(self, settings: DeskSettings) -> None:
         self.settings = settings
-        self.resumed: List[Person] = []  # people whose case closed: the caller resumes their Rasa conversation
 
     # --- lookups ------------------------------------------------------------------------------------------------
     def mentor_of(self, session: Session, user_id: int) -> Mentor | None:
-        key = pseudonym(self.settings.pseudonym_key, user_id)
-        return session.scalar(select(Mentor).where(Mentor.pseudonym == key, Mentor.active.is_(True)))
+        return invites.mentor_of(session, self.settings.pseudonym_key, user_id)
 
-    @staticmethod
-    def open_case(session: Session, person: Person) -> Handoff | None:
-        return session.scalar(
-            select(Handoff).where(Handoff.person_id == person.id, Handoff.status.in_(OPEN)).order_by(Handoff.id.desc())
-        )
-
-    @staticmethod
-    def load(session: Session, mentor: Mentor) -> int:
-        return session.scalar(
-            select(func.count(Handoff.id)).where(Handoff.mentor_id == mentor.id, Handoff.status == "claimed")
-        ) or 0
+    open_case = staticmethod(requests.open_case)
+    load = staticmethod(matching.load)
 
     # --- invites and registration -----------------------------------------------------------------------------
     def create_invite(
         self, session: Session, name: str, languages: Iterable[str], countries: Iterable[str] = (),
         supervisor: bool = False, max_cases: int = 3, now: dt.datetime | None = None,
     ) -> Invite:
-        codes = [code.strip() for code in languages if code.strip()]
-        unknown = [code for code in codes if code not in content.languages()]
-        if not codes or unknown:
-            raise ValueError(f"languages must be some of {', '.join(content.languages())}; got {', '.join(codes) or 'none'}")
-        places = [c.strip().upper() for c in countries if c.strip()]
-        if any(c not in content.COUNTRIES for c in places):
-            raise ValueError(f"countries must be some of {', '.join(content.COUNTRIES)}")
-        invite = Invite(
-            code=secrets.token_urlsafe(16), name=name.strip()[:64], languages=",".join(codes), countries=",".join(places),
-            role="supervisor" if supervisor else "mentor", max_cases=max_cases,
-            expires_at=(now or utcnow()) + dt.timedelta(days=self.settings.invite_days),
-        )
-        session.add(invite)
-        session.flush()
-        return invite
+        return invites.create_invite(session, self.settings.invite_days, name, languages, countries, supervisor, max_cases, now)
 
     def register(self, session: Session, incoming: Incoming, code: str) -> List[Outgoing] | None:
-        """`/start <code>`: the invite makes this Telegram account a mentor. None if `code` is no invite at all
-        (a person's `/start` with some other parameter)."""
-        invite = session.scalar(select(Invite).where(Invite.code == code))
-        hint = (incoming.language_hint or "en").split("-")[0]
-        ui = hint if hint in content.languages() else "en"
-        if invite is None or invite.used_at is not None or as_utc(invite.expires_at) < utcnow():
-            out = Outgoing(incoming.chat_id, translate(ui, m.M_INVITE_INVALID), rtl=content.languages()[ui].rtl)
-            return [out] if invite is not None or len(code) >= 16 else None
-        key = pseudonym(self.settings.pseudonym_key, incoming.user_id)
-        mentor = session.scalar(select(Mentor).where(Mentor.pseudonym == key))
-        if mentor is None:
-            mentor = Mentor(pseudonym=key, chat_id=incoming.chat_id, name=invite.name)
-            session.add(mentor)
-        mentor.name, mentor.languages, mentor.countries = invite.name, invite.languages, invite.countries
-        mentor.role, mentor.max_cases, mentor.active, mentor.on_duty = invite.role, invite.max_cases, True, False
-        mentor.chat_id, mentor.ui_language = incoming.chat_id, ui
-        session.flush()
-        invite.used_at, invite.mentor_id = utcnow(), mentor.id
-        role = translate(ui, m.M_ROLE_SUPERVISOR if mentor.is_supervisor else m.M_ROLE_MENTOR)
-        logger.info("mentor %s registered (%s)", mentor.id, mentor.role)
-        return [mentor_out(mentor, m.M_WELCOME, name=mentor.name, role=role, languages=self._language_names(mentor))]
+        return invites.register(session, self.settings.pseudonym_key, incoming, code)
 
     # --- the person's side ----------------------------------------------------------------------------------------
     def request(
         self, session: Session, person: Person, lang: str, reason: str, topics: Sequence[str] = (),
         summary: Sequence[str] = (), now: dt.datetime | None = None,
     ) -> List[Outgoing]:
-        """Open a case and notify the mentors who can take it. Crisis requests are urgent: every on-duty mentor of
-        the language and every on-duty supervisor is told. The caller pauses the Rasa conversation."""
-        now = now or utcnow()
-        case = self.open_case(session, person)
-        if case is not None:
-            if reason == "crisis" and not case.urgent:
-                return self.escalate(session, case, lang)
-            return [person_out(person, lang, m.ALREADY_WAITING if case.status == "waiting" else m.IN_MENTOR_CHAT)]
-        case = Handoff(
-            person=person, language=lang, country=person.country, reason=reason, urgent=reason == "crisis",
-            topics=",".join(dict.fromkeys(topics))[:200],
-            summary="\n".join(text[:MAX_SUMMARY_CHARS] for text in list(summary)[-MAX_SUMMARY_MESSAGES:]),
-        )
-        session.add(case)
-        session.flush()
-        out = [
-            person_out(person, lang, m.SEARCHING_URGENT) if case.urgent
-            else person_out(person, lang, m.SEARCHING, language=content.languages()[lang].name)
-        ]
-        notices = self.notify(session, case)
-        if not notices or not self.settings.hours.is_open(now):
-            out.append(self.no_mentor(person, lang, now))
-            case.told_no_mentor_at = now
-        logger.info("hand-off %s requested (%s, %s), %s mentors notified", case.id, reason, lang, len(notices))
-        return out + notices
+        return requests.request(session, self.settings.hours, person, lang, reason, topics, summary, now)
 
-    def escalate(self, session: Session, case: Handoff, lang: str) -> List[Outgoing]:
-        """A crisis while a case is open: mark it urgent and tell its mentor, or everyone who can take it."""
-        case.urgent, case.reason = True, "crisis"
-        person = case.person
-        if case.status == "claimed" and case.mentor is not None:
-            out = [mentor_out(case.mentor, m.M_REQUEST, case=case.id, urgent=translate(case.mentor.ui_language, m.M_URGENT),
-                              language=content.languages()[case.language].name, country=case.country or "?",
-                              summary=translate(case.mentor.ui_language, m.M_SUMMARY_REASON,
-                                                reason=translate(case.mentor.ui_language, m.M_REASON_CRISIS)))]
-            return out + self._tell_supervisors(session, case, exclude={case.mentor.id})
-        return [person_out(person, lang, m.SEARCHING_URGENT)] + self.notify(session, case)
-
-    def from_person(self, session: Session, person: Person, lang: str, case: Handoff, incoming: Incoming) -> List[Outgoing]:
-        """A message while a case is open: relayed to the mentor, or kept for the next one."""
-        kind = "text" if incoming.kind == "text" else incoming.kind
-        if kind not in RELAYABLE and kind != "text":
-            return [person_out(person, lang, m.NOT_RELAYED)]
-        text = incoming.text.strip() if kind == "text" else None
-        entry = RelayMessage(
-            handoff_id=case.id, sender="person", kind=kind, text=text,
-            from_chat_id=None if kind == "text" else incoming.chat_id,
-            message_id=None if kind == "text" else incoming.message_id,
-            delivered=case.status == "claimed",
-        )
-        session.add(entry)
-        if case.status == "waiting" or case.mentor is None:
-            return [person_out(person, lang, m.KEPT_FOR_MENTOR)]
-        return self._relay_to_mentor(case, case.mentor, [entry])
-
-    def _relay_to_mentor(self, case: Handoff, mentor: Mentor, entries: Sequence[RelayMessage]) -> List[Outgoing]:
-        switch = [] if mentor.current_case_id == case.id else [(f"#{case.id}", f"ms:{case.id}")]
-        out: List[Outgoing] = []
-        for entry in entries:
-            if entry.kind == "text":
-                out.append(mentor_out(mentor, m.M_FROM_PERSON, switch, case=case.id, text=entry.text or ""))
-            else:
-                out.append(mentor_out(mentor, m.M_MEDIA_FROM_PERSON, case=case.id))
-                out.append(Outgoing(mentor.chat_id, "", switch, copy_from=(entry.from_chat_id or 0, entry.message_id or 0)))
-            entry.delivered = True
-        return out
-
-    def end_by_person(self, session: Session, person: Person, lang: str, case: Handoff) -> List[Outgoing]:
-        if case.status == "waiting":
-            case.status, case.closed_at = "closed", utcnow()
-            self.resumed.append(person)
-            return [person_out(person, lang, m.REQUEST_CANCELLED)] + self._retract(session, case, None)
-        mentor = case.mentor
-        out = self._close(session, case)
-        if mentor is not None:
-            out.append(mentor_out(mentor, m.M_PERSON_ENDED, person=person_label(person), case=case.id))
-        return out
-
-    def rate(self, session: Session, person: Person, lang: str, value: str) -> List[Outgoing] | None:
-        """Button `g:<case>:<1-5>`; None when it is not this person's closed, unrated case."""
-        case_id, _, score = value.partition(":")
-        if not (case_id.isdigit() and score.isdigit() and 1 <= int(score) <= 5):
-            return None
-        case = session.get(Handoff, int(case_id))
-        if case is None or case.person_id != person.id or case.status != "closed" or case.rating is not None:
-            return None
-        case.rating = int(score)
-        return [person_out(person, lang, m.RATED)]
+    escalate = staticmethod(requests.escalate)
+    from_person = staticmethod(relay.from_person)
+    end_by_person = staticmethod(requests.end_by_person)
+    rate = staticmethod(requests.rate)
 
     def no_mentor(self, person: Person, lang: str, now: dt.datetime) -> Outgoing:
-        hours = self.settings.hours
-        opening = hours.next_opening(now)
-        return person_out(
-            person, lang, m.NO_MENTOR_NOW,
-            hours=translate(lang, m.ALWAYS_OPEN) if hours.always else hours.describe(lang),
-            opening=translate(lang, m.SOON) if opening is None or hours.is_open(now) else hours.format_opening(opening, lang),
-            numbers=numbers(person.country, lang),
-        )
+        return requests.no_mentor(self.settings.hours, person, lang, now)
 
     # --- matching ---------------------------------------------------------------------------------------------------
-    def candidates(self, session: Session, case: Handoff, exclude: Iterable[int] = ()) -> List[Mentor]:
-        """On-duty mentors who speak the person's language and work in their country, least loaded first, with
-        room for another chat; for an urgent case also those at capacity, and every on-duty supervisor."""
-        skip = set(exclude)
-        mentors = session.scalars(select(Mentor).where(Mentor.active.is_(True), Mentor.on_duty.is_(True))).all()
-        chosen = []
-        for mentor in mentors:
-            if mentor.id in skip:
-                continue
-            load = self.load(session, mentor)
-            if mentor.is_supervisor:
-                if case.urgent:
-                    chosen.append((load, mentor))
-            elif mentor.serves(case.language, case.country) and (case.urgent or load < mentor.max_cases):
-                chosen.append((load, mentor))
-        return [mentor for _, mentor in sorted(chosen, key=lambda pair: (pair[0], pair[1].id))]
-
-    def notify(self, session: Session, case: Handoff, exclude: Iterable[int] = ()) -> List[Outgoing]:
-        return [self._notice(session, case, mentor) for mentor in self.candidates(session, case, exclude)]
-
-    def _notice(self, session: Session, case: Handoff, mentor: Mentor) -> Outgoing:
-        notification = Notification(handoff_id=case.id, mentor_id=mentor.id, chat_id=mentor.chat_id)
-        session.add(notification)
-        session.flush()
-        out = mentor_out(mentor, m.M_REQUEST, [(translate(mentor.ui_language, m.M_CLAIM), f"mc:{case.id}")],
-                         **self._request_values(case, mentor))
-        out.notification_id = notification.id
-        return out
-
-    def _request_values(self, case: Handoff, mentor: Mentor) -> dict:
-        ui = mentor.ui_language
-        return dict(
-            case=case.id, urgent=translate(ui, m.M_URGENT) if case.urgent else "",
-            language=content.languages()[case.language].name, country=case.country or "?",
-            summary=self.summary(case, ui),
-        )
-
-    @staticmethod
-    def summary(case: Handoff, ui: str) -> str:
-        lines = [translate(ui, m.M_SUMMARY_REASON, reason=translate(ui, REASONS.get(case.reason, m.M_REASON_REQUEST)))]
-        titles = [translate(ui, assistant_messages.TOPIC_TITLES[t]) for t in case.topics.split(",") if t in assistant_messages.TOPIC_TITLES]
-        if titles:
-            lines.append(translate(ui, m.M_SUMMARY_TOPICS, topics=", ".join(titles)))
-        if case.summary:
-            lines.append(translate(ui, m.M_SUMMARY_LAST))
-            lines += [f"“{line}”" for line in case.summary.splitlines()]
-        return "\n".join(lines)
-
-    def record_notification(self, session: Session, notification_id: int, message_id: int) -> None:
-        notification = session.get(Notification, notification_id)
-        if notification is not None:
-            notification.message_id = message_id
+    candidates = staticmethod(matching.candidates)
+    notify = staticmethod(matching.notify)
+    summary = staticmethod(matching.summary)
+    record_notification = staticmethod(matching.record_notification)
 
     # --- the mentor's side ------------------------------------------------------------------------------------------
-    def claim(self, session: Session, mentor: Mentor, case_id: int, now: dt.datetime | None = None) -> List[Outgoing]:
-        """First claim wins: one conditional UPDATE, atomic on SQLite and PostgreSQL alike. The caller commits."""
-        case = session.get(Handoff, case_id)
-        if case is None:
-            return [mentor_out(mentor, m.M_ALREADY_TAKEN, case=case_id)]
-        if not mentor.active or not mentor.serves(case.language, case.country):
-            return [mentor_out(mentor, m.M_NOT_ALLOWED)]
-        if case.status != "waiting":
-            return [mentor_out(mentor, m.M_ALREADY_TAKEN, case=case_id)]
-        if self.load(session, mentor) >= mentor.max_cases and not case.urgent:
-            return [mentor_out(mentor, m.M_AT_CAPACITY, cap=mentor.max_cases)]
-        won = session.execute(
-            update(Handoff).where(Handoff.id == case_id, Handoff.status == "waiting")
-            .values(status="claimed", mentor_id=mentor.id, claimed_at=now or utcnow())
-            .execution_options(synchronize_session=False)
-        ).rowcount == 1  # a second UPDATE on PostgreSQL waits for the first one's row lock, then matches nothing
-        if not won:
-            return [mentor_out(mentor, m.M_ALREADY_TAKEN, case=case_id)]
-        session.refresh(case)
-        mentor.current_case_id = case.id
-        person = case.person
-        logger.info("hand-off %s claimed by mentor %s", case.id, mentor.id)
-        out = [mentor_out(mentor, m.M_CLAIMED, case=case.id, person=person_label(person)),
-               mentor_out(mentor, m.M_REQUEST, **self._request_values(case, mentor))]
-        waiting = [entry for entry in case.relayed if entry.sender == "person" and not entry.delivered]
-        if waiting:
-            out.append(mentor_out(mentor, m.M_LEFT_WHILE_WAITING, case=case.id))
-            out += self._relay_to_mentor(case, mentor, waiting)
-        out.append(person_out(person, case.language, m.MENTOR_JOINED, name=mentor.name))
-        return out + self._retract(session, case, mentor)
-
-    def _retract(self, session: Session, case: Handoff, winner: Mentor | None) -> List[Outgoing]:
-        """Change every notification of the case to "taken" (or "closed"), so nobody presses Claim in vain."""
-        out = []
-        for notification in list(case.notifications):
-            other = session.get(Mentor, notification.mentor_id)
-            if other is None or notification.message_id is None:
-                continue
-            if winner is None:
-                text = translate(other.ui_language, m.M_ALREADY_TAKEN, {"case": case.id})
-            elif other.id == winner.id:
-                text = translate(other.ui_language, m.M_TAKEN_BY_YOU, {"case": case.id})
-            else:
-                text = translate(other.ui_language, m.M_TAKEN, {"case": case.id, "name": winner.name})
-            out.append(Outgoing(notification.chat_id, text, edit_message_id=notification.message_id))
-            session.delete(notification)
-        return out
-
-    def from_mentor(self, session: Session, mentor: Mentor, incoming: Incoming) -> List[Outgoing]:
-        """A mentor's command, or a message for the person on their current case."""
-        if incoming.kind == "command":
-            return self._mentor_command(session, mentor, incoming.text.strip())
-        case = self._current(session, mentor)
-        if case is None:
-            return [mentor_out(mentor, m.M_NO_CASE)]
-        person = case.person
-        lang = case.language
-        if incoming.kind == "text":
-            text = incoming.text.strip()
-            session.add(RelayMessage(handoff_id=case.id, sender="mentor", kind="text", text=text))
-            return [person_out(person, lang, m.FROM_MENTOR, name=mentor.name, text=text)]
-        if incoming.kind in RELAYABLE:
-            session.add(RelayMessage(handoff_id=case.id, sender="mentor", kind=incoming.kind,
-                                     from_chat_id=incoming.chat_id, message_id=incoming.message_id))
-            return [Outgoing(person.chat_id, "", copy_from=(incoming.chat_id, incoming.message_id))]
-        return [mentor_out(mentor, m.NOT_RELAYED)]
-
-    def _current(self, session: Session, mentor: Mentor) -> Handoff | None:
-        case = session.get(Handoff, mentor.current_case_id) if mentor.current_case_id else None
-        if case is not None and case.mentor_id == mentor.id and case.status == "claimed":
-            return case
-        case = session.scalar(
-            select(Handoff).where(Handoff.mentor_id == mentor.id, Handoff.status == "claimed").order_by(Handoff.claimed_at.desc())
-        )
-        mentor.current_case_id = case.id if case else None
-        return case
-
-    def mentor_press(self, session: Session, mentor: Mentor, data: str) -> List[Outgoing]:
-        kind, _, value = data.partition(":")
-        if not value.isdigit():
-            return [mentor_out(mentor, m.M_HELP)]
-        if kind == "mc":
-            return self.claim(session, mentor, int(value))
-        if kind == "ms":
-            case = session.get(Handoff, int(value))
-            if case is None or case.mentor_id != mentor.id or case.status != "claimed":
-                return [mentor_out(mentor, m.M_CASE_HIDDEN)]
-            mentor.current_case_id = case.id
-            return [mentor_out(mentor, m.M_SWITCHED, case=case.id)]
-        return [mentor_out(mentor, m.M_HELP)]
-
-    def _mentor_command(self, session: Session, mentor: Mentor, text: str) -> List[Outgoing]:
-        command, _, argument = text.partition(" ")
-        command = command.split("@")[0].lstrip("/").lower()
-        argument = argument.strip()
-        if command == "duty":
-            return self.duty(session, mentor, {"on": True, "off": False}.get(argument.lower(), not mentor.on_duty))
-        if command == "queue":
-            return self.queue(session, mentor)
-        if command == "languages":
-            codes = [code.strip().lower() for code in argument.replace(" ", ",").split(",") if code.strip()]
-            if codes and all(code in content.languages() for code in codes):
-                mentor.languages = ",".join(dict.fromkeys(codes))
-            return [mentor_out(mentor, m.M_LANGUAGES, languages=self._language_names(mentor),
-                               example=mentor.languages, codes=", ".join(content.languages()))]
-        if command == "cases":
-            cases = session.scalars(select(Handoff).where(Handoff.mentor_id == mentor.id, Handoff.status == "claimed")).all()
-            if not cases:
-                return [mentor_out(mentor, m.M_NO_CASE)]
-            return [mentor_out(mentor, m.M_CASES, [(f"#{c.id} {person_label(c.person)}", f"ms:{c.id}") for c in cases])]
-        if command == "case":
-            case = session.get(Handoff, int(argument)) if argument.isdigit() else None
-            if case is None or not (mentor.is_supervisor or case.mentor_id == mentor.id):
-                return [mentor_out(mentor, m.M_CASE_HIDDEN)]
-            return [self._case_view(case, mentor)]
-        if command in ("end", "handover", "note", "flag"):
-            case = self._current(session, mentor)
-            if case is None:
-                return [mentor_out(mentor, m.M_NO_CASE)]
-            if command == "end":
-                return self._close(session, case) + [mentor_out(mentor, m.M_ENDED, case=case.id)]
-            if command == "handover":
-                return self.handover(session, case, mentor)
-            if command == "note":
-                if not argument:
-                    return [mentor_out(mentor, m.M_NOTE_EMPTY)]
-                session.add(CaseNote(handoff_id=case.id, mentor_id=mentor.id, text=argument))
-                return [mentor_out(mentor, m.M_NOTE_SAVED, case=case.id)]
-            case.flagged = True
-            return [mentor_out(mentor, m.M_FLAGGED, case=case.id)] + self._tell_supervisors(session, case, exclude={mentor.id}, by=mentor)
-        if command == "start" and not argument:
-            role = translate(mentor.ui_language, m.M_ROLE_SUPERVISOR if mentor.is_supervisor else m.M_ROLE_MENTOR)
-            return [mentor_out(mentor, m.M_WELCOME, name=mentor.name, role=role, languages=self._language_names(mentor))]
-        return [mentor_out(mentor, m.M_HELP)]
-
-    def duty(self, session: Session, mentor: Mentor, on: bool) -> List[Outgoing]:
-        mentor.on_duty = on
-        if not on:
-            return [mentor_out(mentor, m.M_DUTY_OFF)]
-        out = [mentor_out(mentor, m.M_DUTY_ON, languages=self._language_names(mentor), cap=mentor.max_cases)]
-        # requests left while nobody was on duty reach the first mentor who comes
-        waiting = session.scalars(select(Handoff).where(Handoff.status == "waiting").order_by(Handoff.id)).all()
-        for case in waiting:
-            if mentor.serves(case.language, case.country) and (case.urgent or not mentor.is_supervisor):
-                out.append(self._notice(session, case, mentor))
-        return out
-
-    def queue(self, session: Session, mentor: Mentor) -> List[Outgoing]:
-        waiting = [
-            case for case in session.scalars(select(Handoff).where(Handoff.status == "waiting").order_by(Handoff.id))
-            if mentor.serves(case.language, case.country)
-        ]
-        if not waiting:
-            return [mentor_out(mentor, m.M_QUEUE_EMPTY)]
-        return [mentor_out(mentor, m.M_QUEUE)] + [self._notice(session, case, mentor) for case in waiting]
-
-    def handover(self, session: Session, case: Handoff, mentor: Mentor) -> List[Outgoing]:
-        """Back to the queue; every other mentor who can take it is notified, and the person is told."""
-        case.status, case.mentor_id, case.claimed_at = "waiting", None, None
-        mentor.current_case_id = None
-        session.flush()
-        out = [mentor_out(mentor, m.M_HANDED_OVER, case=case.id), person_out(case.person, case.language, m.HANDED_OVER)]
-        return out + self.notify(session, case, exclude={mentor.id})
-
-    def deactivate(self, session: Session, mentor: Mentor) -> List[Outgoing]:
-        """Remove a mentor's access; their open chats go back to the queue (the people are told)."""
-        mentor.active, mentor.on_duty = False, False
-        out: List[Outgoing] = []
-        for case in session.scalars(select(Handoff).where(Handoff.mentor_id == mentor.id, Handoff.status == "claimed")).all():
-            out += self.handover(session, case, mentor)[1:]
-        return out
-
-    def _close(self, session: Session, case: Handoff) -> List[Outgoing]:
-        """Close a claimed case; the person gets the rating question. The caller resumes the Rasa conversation."""
-        case.status, case.closed_at = "closed", utcnow()
-        if case.mentor is not None and case.mentor.current_case_id == case.id:
-            case.mentor.current_case_id = None
-        person, lang = case.person, case.language
-        self.resumed.append(person)
-        stars = [(str(n), f"g:{case.id}:{n}") for n in range(1, 6)]
-        logger.info("hand-off %s closed", case.id)
-        return [person_out(person, lang, m.CHAT_ENDED), person_out(person, lang, m.RATE, stars)]
-
-    def _tell_supervisors(self, session: Session, case: Handoff, exclude: Iterable[int] = (), by: Mentor | None = None) -> List[Outgoing]:
-        supervisors = session.scalars(select(Mentor).where(Mentor.active.is_(True), Mentor.role == "supervisor")).all()
-        on_duty = [s for s in supervisors if s.on_duty] or list(supervisors)
-        skip = set(exclude)
-        return [
-            mentor_out(s, m.M_FLAG_NOTICE, name=by.name if by else "—", case=case.id) if by is not None
-            else mentor_out(s, m.M_REQUEST, **self._request_values(case, s))
-            for s in on_duty if s.id not in skip
-        ]
-
-    def _case_view(self, case: Handoff, mentor: Mentor) -> Outgoing:
-        lines = [translate(mentor.ui_language, m.M_REQUEST, self._request_values(case, mentor)), "",
-                 translate(mentor.ui_language, m.M_NOTES, {"case": case.id})]
-        lines += [f"– {note.created_at:%Y-%m-%d %H:%M}: {note.text}" for note in case.notes]
-        return Outgoing(mentor.chat_id, "\n".join(lines), rtl=content.languages()[mentor.ui_language].rtl)
-
-    @staticmethod
-    def _language_names(mentor: Mentor) -> str:
-        return ", ".join(content.languages()[code].name for code in mentor.language_list if code in content.languages())
+    claim = staticmethod(claims.claim)
+    from_mentor = staticmethod(mentor_commands.from_mentor)
+    mentor_press = staticmethod(mentor_commands.mentor_press)
+    duty = staticmethod(mentor_commands.duty)
+    queue = staticmethod(mentor_commands.queue)
+    handover = staticmethod(claims.handover)
+    deactivate = staticmethod(claims.deactivate)
 
     # --- jobs -----------------------------------------------------------------------------------------------------
     def check_waiting(self, session: Session, now: dt.datetime | None = None) -> List[Outgoing]:
-        """People waiting longer than the timeout hear honestly that nobody is free, once."""
-        now = now or utcnow()
-        cases = session.scalars(
-            select(Handoff).where(Handoff.status == "waiting", Handoff.told_no_mentor_at.is_(None),
-                                  Handoff.created_at < now - self.settings.timeout)
-        ).all()
-        out = []
-        for case in cases:  # with several bot instances each runs this job: one UPDATE decides who tells
-            told = session.execute(
-                update(Handoff).where(Handoff.id == case.id, Handoff.told_no_mentor_at.is_(None))
-                .values(told_no_mentor_at=now).execution_options(synchronize_session=False)
-            ).rowcount
-            if told:
-                out.append(self.no_mentor(case.person, case.language, now))
-        return out
-
-
-def numbers(country: str | None, lang: str) -> str:
-    """The numbers for when it cannot wait, in the person's language, for their country."""
-    if country == "DK":
-        return translate(lang, m.NUMBERS_DK, content.numbers("DK"))
-    if country == "DE":
-        return translate(lang, m.NUMBERS_DE, content.numbers("DE"))
-    return translate(lang, m.NUMBERS_ANY)
+        return requests.check_waiting(session, self.settings.hours, self.settings.timeout, now)

@@ -1,0 +1,94 @@
+"""Matching: which on-duty mentors can take a case (language, country, load), and the notice each one gets with
+its Claim button and a summary of the request."""
+from __future__ import annotations
+
+from typing import Iterable, List
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bot.exchange import Outgoing
+from bot.handoff.replies import mentor_out
+from common import content
+from common.db.models import Handoff, Mentor, Notification
+from common.i18n import translate
+from common.strings import assistant as assistant_messages
+from common.strings import mentor as m
+
+REASONS = {"crisis": m.M_REASON_CRISIS, "distress": m.M_REASON_DISTRESS, "request": m.M_REASON_REQUEST,
+           "not_understood": m.M_REASON_NOT_UNDERSTOOD}
+
+
+def load(session: Session, mentor: Mentor) -> int:
+    return session.scalar(
+        select(func.count(Handoff.id)).where(Handoff.mentor_id == mentor.id, Handoff.status == "claimed")
+    ) or 0
+
+
+def candidates(session: Session, case: Handoff, exclude: Iterable[int] = ()) -> List[Mentor]:
+    """On-duty mentors who speak the person's language and work in their country, least loaded first, with
+    room for another chat; for an urgent case also those at capacity, and every on-duty supervisor."""
+    skip = set(exclude)
+    mentors = session.scalars(select(Mentor).where(Mentor.active.is_(True), Mentor.on_duty.is_(True))).all()
+    chosen = []
+    for mentor in mentors:
+        if mentor.id in skip:
+            continue
+        mentor_load = load(session, mentor)
+        if mentor.is_supervisor:
+            if case.urgent:
+                chosen.append((mentor_load, mentor))
+        elif mentor.serves(case.language, case.country) and (case.urgent or mentor_load < mentor.max_cases):
+            chosen.append((mentor_load, mentor))
+    return [mentor for _, mentor in sorted(chosen, key=lambda pair: (pair[0], pair[1].id))]
+
+
+def notify(session: Session, case: Handoff, exclude: Iterable[int] = ()) -> List[Outgoing]:
+    return [notice(session, case, mentor) for mentor in candidates(session, case, exclude)]
+
+
+def notice(session: Session, case: Handoff, mentor: Mentor) -> Outgoing:
+    notification = Notification(handoff_id=case.id, mentor_id=mentor.id, chat_id=mentor.chat_id)
+    session.add(notification)
+    session.flush()
+    out = mentor_out(mentor, m.M_REQUEST, [(translate(mentor.ui_language, m.M_CLAIM), f"mc:{case.id}")],
+                     **request_values(case, mentor))
+    out.notification_id = notification.id
+    return out
+
+
+def request_values(case: Handoff, mentor: Mentor) -> dict:
+    ui = mentor.ui_language
+    return dict(
+        case=case.id, urgent=translate(ui, m.M_URGENT) if case.urgent else "",
+        language=content.languages()[case.language].name, country=case.country or "?",
+        summary=summary(case, ui),
+    )
+
+
+def summary(case: Handoff, ui: str) -> str:
+    lines = [translate(ui, m.M_SUMMARY_REASON, reason=translate(ui, REASONS.get(case.reason, m.M_REASON_REQUEST)))]
+    titles = [translate(ui, assistant_messages.TOPIC_TITLES[t]) for t in case.topics.split(",") if t in assistant_messages.TOPIC_TITLES]
+    if titles:
+        lines.append(translate(ui, m.M_SUMMARY_TOPICS, topics=", ".join(titles)))
+    if case.summary:
+        lines.append(translate(ui, m.M_SUMMARY_LAST))
+        lines += [f"“{line}”" for line in case.summary.splitlines()]
+    return "\n".join(lines)
+
+
+def record_notification(session: Session, notification_id: int, message_id: int) -> None:
+    notification = session.get(Notification, notification_id)
+    if notification is not None:
+        notification.message_id = message_id
+
+
+def tell_supervisors(session: Session, case: Handoff, exclude: Iterable[int] = (), by: Mentor | None = None) -> List[Outgoing]:
+    supervisors = session.scalars(select(Mentor).where(Mentor.active.is_(True), Mentor.role == "supervisor")).all()
+    on_duty = [s for s in supervisors if s.on_duty] or list(supervisors)
+    skip = set(exclude)
+    return [
+        mentor_out(s, m.M_FLAG_NOTICE, name=by.name if by else "—", case=case.id) if by is not None
+        else mentor_out(s, m.M_REQUEST, **request_values(case, s))
+        for s in on_duty if s.id not in skip
+    ]

@@ -1,0 +1,119 @@
+"""The mentor's side: what a mentor sends (a command, or a message relayed to the person on their current case) and
+presses (Claim, switch case). Commands: /duty [on|off], /queue, /languages <codes>, /cases, /case <id>, /end,
+/handover, /note <text>, /flag, /start."""
+from __future__ import annotations
+
+from typing import List
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.exchange import Incoming, Outgoing
+from bot.handoff import relay
+from bot.handoff.claims import claim, close, current, handover
+from bot.handoff.invites import welcome
+from bot.handoff.matching import notice, request_values, tell_supervisors
+from bot.handoff.replies import language_names, mentor_out, person_label
+from common import content
+from common.db.models import CaseNote, Handoff, Mentor
+from common.i18n import translate
+from common.strings import mentor as m
+
+
+def from_mentor(session: Session, mentor: Mentor, incoming: Incoming) -> List[Outgoing]:
+    """A mentor's command, or a message for the person on their current case."""
+    if incoming.kind == "command":
+        return command(session, mentor, incoming.text.strip())
+    case = current(session, mentor)
+    if case is None:
+        return [mentor_out(mentor, m.M_NO_CASE)]
+    return relay.from_mentor(session, mentor, case, incoming)
+
+
+def mentor_press(session: Session, mentor: Mentor, data: str) -> List[Outgoing]:
+    kind, _, value = data.partition(":")
+    if not value.isdigit():
+        return [mentor_out(mentor, m.M_HELP)]
+    if kind == "mc":
+        return claim(session, mentor, int(value))
+    if kind == "ms":
+        case = session.get(Handoff, int(value))
+        if case is None or case.mentor_id != mentor.id or case.status != "claimed":
+            return [mentor_out(mentor, m.M_CASE_HIDDEN)]
+        mentor.current_case_id = case.id
+        return [mentor_out(mentor, m.M_SWITCHED, case=case.id)]
+    return [mentor_out(mentor, m.M_HELP)]
+
+
+def command(session: Session, mentor: Mentor, text: str) -> List[Outgoing]:
+    name, _, argument = text.partition(" ")
+    name = name.split("@")[0].lstrip("/").lower()
+    argument = argument.strip()
+    if name == "duty":
+        return duty(session, mentor, {"on": True, "off": False}.get(argument.lower(), not mentor.on_duty))
+    if name == "queue":
+        return queue(session, mentor)
+    if name == "languages":
+        codes = [code.strip().lower() for code in argument.replace(" ", ",").split(",") if code.strip()]
+        if codes and all(code in content.languages() for code in codes):
+            mentor.languages = ",".join(dict.fromkeys(codes))
+        return [mentor_out(mentor, m.M_LANGUAGES, languages=language_names(mentor),
+                           example=mentor.languages, codes=", ".join(content.languages()))]
+    if name == "cases":
+        cases = session.scalars(select(Handoff).where(Handoff.mentor_id == mentor.id, Handoff.status == "claimed")).all()
+        if not cases:
+            return [mentor_out(mentor, m.M_NO_CASE)]
+        return [mentor_out(mentor, m.M_CASES, [(f"#{c.id} {person_label(c.person)}", f"ms:{c.id}") for c in cases])]
+    if name == "case":
+        case = session.get(Handoff, int(argument)) if argument.isdigit() else None
+        if case is None or not (mentor.is_supervisor or case.mentor_id == mentor.id):
+            return [mentor_out(mentor, m.M_CASE_HIDDEN)]
+        return [case_view(case, mentor)]
+    if name in ("end", "handover", "note", "flag"):
+        case = current(session, mentor)
+        if case is None:
+            return [mentor_out(mentor, m.M_NO_CASE)]
+        if name == "end":
+            return close(session, case) + [mentor_out(mentor, m.M_ENDED, case=case.id)]
+        if name == "handover":
+            return handover(session, case, mentor)
+        if name == "note":
+            if not argument:
+                return [mentor_out(mentor, m.M_NOTE_EMPTY)]
+            session.add(CaseNote(handoff_id=case.id, mentor_id=mentor.id, text=argument))
+            return [mentor_out(mentor, m.M_NOTE_SAVED, case=case.id)]
+        case.flagged = True
+        return [mentor_out(mentor, m.M_FLAGGED, case=case.id)] + tell_supervisors(session, case, exclude={mentor.id}, by=mentor)
+    if name == "start" and not argument:
+        return [welcome(mentor)]
+    return [mentor_out(mentor, m.M_HELP)]
+
+
+def duty(session: Session, mentor: Mentor, on: bool) -> List[Outgoing]:
+    mentor.on_duty = on
+    if not on:
+        return [mentor_out(mentor, m.M_DUTY_OFF)]
+    out = [mentor_out(mentor, m.M_DUTY_ON, languages=language_names(mentor), cap=mentor.max_cases)]
+    # requests left while nobody was on duty reach the first mentor who comes
+    waiting = session.scalars(select(Handoff).where(Handoff.status == "waiting").order_by(Handoff.id)).all()
+    for case in waiting:
+        if mentor.serves(case.language, case.country) and (case.urgent or not mentor.is_supervisor):
+            out.append(notice(session, case, mentor))
+    return out
+
+
+def queue(session: Session, mentor: Mentor) -> List[Outgoing]:
+    waiting = [
+        case for case in session.scalars(select(Handoff).where(Handoff.status == "waiting").order_by(Handoff.id))
+        if mentor.serves(case.language, case.country)
+    ]
+    if not waiting:
+        return [mentor_out(mentor, m.M_QUEUE_EMPTY)]
+    return [mentor_out(mentor, m.M_QUEUE)] + [notice(session, case, mentor) for case in waiting]
+
+
+def case_view(case: Handoff, mentor: Mentor) -> Outgoing:
+    lines = [translate(mentor.ui_language, m.M_REQUEST, request_values(case, mentor)), "",
+             translate(mentor.ui_language, m.M_NOTES, {"case": case.id})]
+    lines += [f"– {note.created_at:%Y-%m-%d %H:%M}: {note.text}" for note in case.notes]
+    return Outgoing(mentor.chat_id, "\n".join(lines), rtl=content.languages()[mentor.ui_language].rtl)
