@@ -2,14 +2,23 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any, Dict, List
 
 import httpx
 import pytest
 
-from bot.local_chat import send
 from common import content
 from common.i18n import translate
 from common.strings import assistant as messages
+
+
+def send(rasa_url: str, sender: str, text: str, metadata: Dict[str, Any] | None = None) -> List[Dict[str, Any]]:
+    """One message to Rasa's REST channel (as any channel without the product's front end); the replies."""
+    response = httpx.post(f"{rasa_url}/webhooks/rest/webhook",
+                          json={"sender": sender, "message": text, "metadata": metadata or {}}, timeout=30)
+    response.raise_for_status()
+    return response.json()
+
 
 pytestmark = pytest.mark.e2e
 
