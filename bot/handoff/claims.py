@@ -92,12 +92,14 @@ def handover(session: Session, case: Handoff, mentor: Mentor) -> List[Outgoing]:
 
 
 def deactivate(session: Session, mentor: Mentor) -> List[Outgoing]:
-    """Remove a mentor's access; their open chats go back to the queue (the people are told)."""
+    """Remove a mentor's access; their open chats go back to the queue. The people are told, the other mentors
+    notified, and the mentor is told why (the caller puts these in the outbox, in the same transaction)."""
     mentor.active, mentor.on_duty = False, False
     out: List[Outgoing] = []
-    for case in session.scalars(select(Handoff).where(Handoff.mentor_id == mentor.id, Handoff.status == "claimed")).all():
-        out += handover(session, case, mentor)[1:]
-    return out
+    cases = session.scalars(select(Handoff).where(Handoff.mentor_id == mentor.id, Handoff.status == "claimed")).all()
+    for case in cases:
+        out += handover(session, case, mentor)[1:]  # [0] is "you passed it on": not what happened here
+    return [mentor_out(mentor, m.M_DEACTIVATED, count=len(cases))] + out
 
 
 def close(session: Session, case: Handoff) -> List[Outgoing]:

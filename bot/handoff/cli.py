@@ -7,6 +7,7 @@ import httpx
 from sqlalchemy import select
 
 from bot.config import Settings
+from bot import outbox
 from bot.handoff.desk import Desk
 from common.db import make_engine, migrate, session_factory
 from common.db.models import Mentor
@@ -72,6 +73,8 @@ def run(args: argparse.Namespace) -> int:
         if mentor is None:
             print(f"error: no mentor {args.mentor_id}")
             return 2
-        out = desk.deactivate(session, mentor)
-    print(f"deactivated {args.mentor_id}; {len(out)} open chats went back to the queue (mentors are notified when the bot runs)")
+        reopened = desk.load(session, mentor)
+        outbox.put(session, desk.deactivate(session, mentor))  # sent by the bot, in the same transaction as the change
+    print(f"deactivated {args.mentor_id}; {reopened} open chats went back to the queue; the mentor and the people "
+          "are told when the bot runs")
     return 0

@@ -89,6 +89,11 @@ M_NOTES = _("Case #%(case)s, notes:")
 M_FLAGGED = _("#%(case)s is flagged for supervision. The supervisors on duty have been told.")
 M_FLAG_NOTICE = _("%(name)s asks for supervision on #%(case)s. /case %(case)s shows its summary and notes.")
 M_HANDED_OVER = _("You passed #%(case)s to a colleague. It is back in the queue.")
+M_DEACTIVATED = _(
+    "The programme staff have ended your access as a peer mentor. Your open chats (%(count)s) went back to the "
+    "queue, and the people were told that a colleague will take over. Thank you for your work. If you think this "
+    "is a mistake, please contact the programme staff."
+)
 M_CASE_HIDDEN = _("Only the mentor on a case and supervisors can read it.")
 M_HELP = _(
     "/duty – go on or off duty\n/queue – waiting requests\n/cases – your open chats\n"
