@@ -45,7 +45,9 @@ def _outgoing(row: OutboxMessage) -> Outgoing:
 
 
 def claim(session: Session, limit: int = 50, chat_id: int | None = None, now: dt.datetime | None = None) -> List[Tuple[int, Outgoing]]:
-    """Take up to `limit` unsent messages (oldest first; only `chat_id`'s when given). Commits each claim."""
+    """Take up to `limit` unsent messages (oldest first; only `chat_id`'s when given), in the caller's transaction.
+    Each row is taken by one conditional UPDATE: a second sender's UPDATE waits for the first one's row lock
+    (PostgreSQL) or write lock (SQLite), then matches nothing."""
     now = now or utcnow()
     query = select(OutboxMessage.id).where(
         OutboxMessage.sent_at.is_(None),
@@ -61,7 +63,6 @@ def claim(session: Session, limit: int = 50, chat_id: int | None = None, now: dt
                    (OutboxMessage.claimed_at.is_(None)) | (OutboxMessage.claimed_at < now - STALE_CLAIM))
             .values(claimed_at=now).execution_options(synchronize_session=False)
         ).rowcount == 1
-        session.commit()
         if won:
             row = session.get(OutboxMessage, row_id)
             if row is not None:
@@ -70,11 +71,11 @@ def claim(session: Session, limit: int = 50, chat_id: int | None = None, now: dt
 
 
 def mark_sent(session: Session, row_ids: Iterable[int]) -> None:
+    """Sent: never again."""
     ids = list(row_ids)
     if ids:
         session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(ids)).values(sent_at=utcnow())
                         .execution_options(synchronize_session=False))
-        session.commit()
 
 
 def release(session: Session, row_ids: Iterable[int]) -> None:
@@ -83,4 +84,3 @@ def release(session: Session, row_ids: Iterable[int]) -> None:
     if ids:
         session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(ids)).values(claimed_at=None)
                         .execution_options(synchronize_session=False))
-        session.commit()
