@@ -54,7 +54,9 @@ async def run(front: FrontEnd, first: Arrival, text: str, incoming: Incoming) ->
     if command == "menu":
         return [people.say(chat, lang, messages.MENU, people.topic_buttons(lang))]
     if command == "end" and first.case_id is not None:
-        return await front.db.transaction(_end, front, first)
+        ended = await front.db.transaction(_end, front, first)
+        await front.resume_closed()
+        return ended
     if command == "mentor":
         if first.case_id is not None:
             return await front.db.transaction(_again, front, first)

@@ -24,6 +24,7 @@ from bot.frontend.guard import FloodGuard, LanguageMemory
 from bot.frontend.inbox import Inbox, Kept
 from bot.frontend.privacy import Privacy
 from bot.handoff.desk import Desk
+from bot.handoff.requests import OPEN
 from bot.rasa_client import RasaClient
 from common import content, contract, pickers, safety
 from common.db.models import Handoff, Inbound, Person, utcnow
@@ -68,8 +69,9 @@ class FrontEnd:
     async def handle(self, incoming: Incoming) -> List[Outgoing]:
         """Everything a person or mentor sends (but buttons) comes through here; the replies to send, in order."""
         first = await self.db.transaction(self._arrive, incoming)
-        if not isinstance(first, Arrival):
-            return first  # handled entirely in the database step (a duplicate, a mentor, an invite)
+        if not isinstance(first, Arrival):  # handled entirely in the database step (a duplicate, a mentor, an invite)
+            await self.resume_closed()  # a mentor may have ended a case
+            return first
         flood = self._flood.check(first.person_id)
         if flood is not None:  # a polite notice once per burst, then a clean ignore until it calms down
             return [self._say(first, messages.FLOOD)] if flood else []
@@ -85,6 +87,7 @@ class FrontEnd:
         who may act: that is decided from the presser's own identity (mentor or person) every time."""
         first = await self.db.transaction(self._arrive_press, incoming)
         if not isinstance(first, Arrival):
+            await self.resume_closed()
             return first
         kind, _, value = incoming.text.partition(":")
         if kind == "l" and value in content.languages() and first.case_id is None:
@@ -321,11 +324,19 @@ class FrontEnd:
         await self.bridge.event(view.pseudonym, "pause")
         return out
 
+    async def resume_closed(self) -> None:
+        """Resume the Rasa conversations of people whose case has closed (by their mentor, by them, by staff in the
+        admin): from database state, so it does not matter which process or instance closed the case."""
+        for person_id, sender in await self.db.transaction(_paused_without_case):
+            if await self.bridge.event(sender, "resume"):
+                await self.db.transaction(_resumed, person_id)
+
     # --- jobs (their replies go through the outbox) ------------------------------------------------------------
     async def retry_pending(self, limit: int = 50) -> List[Outgoing]:
         """Answer messages kept while Rasa was down, oldest first (a repeating job). A message left `processing`
         longer than `inbox.STALE_CLAIM` (its worker died) is taken up again."""
         out: List[Outgoing] = []
+        await self.resume_closed()  # cases closed elsewhere (admin, CLI, another instance)
         for person_id in await self.inbox.people_waiting(limit):
             out += await self.process_pending(person_id, announce_down=False)
             if await self.inbox.has_pending(person_id):
@@ -367,6 +378,20 @@ class FrontEnd:
     @staticmethod
     def _text(first: Arrival, text: str) -> Outgoing:
         return Outgoing(first.view.chat_id, text, [], content.languages()[first.lang].rtl)
+
+
+def _paused_without_case(session: Session, limit: int = 100) -> List[tuple[int, str]]:
+    """People whose Rasa conversation is paused but who have no open case any more."""
+    open_case = select(Handoff.id).where(Handoff.person_id == Person.id, Handoff.status.in_(OPEN))
+    rows = session.execute(select(Person.id, Person.pseudonym).where(Person.rasa_paused.is_(True), ~open_case.exists())
+                           .limit(limit)).all()
+    return [(row[0], row[1]) for row in rows]
+
+
+def _resumed(session: Session, person_id: int) -> None:
+    person = session.get(Person, person_id)
+    if person is not None:
+        person.rasa_paused = False
 
 
 def _view(session: Session, person_id: int) -> PersonView | None:

@@ -6,8 +6,8 @@ import argparse
 import httpx
 from sqlalchemy import select
 
-from bot.config import Settings
 from bot import outbox
+from bot.config import Settings
 from bot.handoff.desk import Desk
 from common.db import make_engine, migrate, session_factory
 from common.db.models import Mentor
