@@ -21,13 +21,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.middleware.sessions import SessionMiddleware
 
-from common.strings.assistant import TOPIC_TITLES
-from common import content
 from bot.admin import insight, security, service
 from bot.config import Settings
+from bot.handoff.desk import Desk
+from common import content
 from common.db import make_engine, session_factory
 from common.db.models import AuditEntry, Handoff, Mentor, Service, StaffUser
-from bot.handoff.desk import Desk
+from common.strings.assistant import TOPIC_TITLES
 
 logger = logging.getLogger(__name__)
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))

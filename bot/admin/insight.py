@@ -19,8 +19,8 @@ from sqlalchemy import Engine, select, text
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 
-from common.strings import assistant as assistant_messages
 from common.db.models import Handoff, Person, as_utc
+from common.strings import assistant as assistant_messages
 
 
 @dataclass

@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from common import content
 from bot.admin import security
 from bot.config import Settings
-from common.db import make_engine, session_factory
 from bot.runner import Stack
+from common import content
+from common.db import make_engine, session_factory
 from tests.conftest import _free_port
 from tests.telegram.test_bot_e2e import new_user, onboard
 

@@ -6,8 +6,8 @@ import time
 import pytest
 from sqlalchemy import select
 
-from common import content, content_store
 from bot.admin import service
+from common import content, content_store
 from common.db import make_engine, session_factory
 from common.db.models import AuditEntry, TranslationOverride
 from common.i18n import translate
