@@ -11,17 +11,18 @@ import datetime as dt
 import logging
 from collections import Counter
 from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import Any, AsyncIterator
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.middleware.sessions import SessionMiddleware
 
-from bot.admin import insight, security, service
+from bot.admin import insight, pages, security, service
+from bot.admin.deps import CsrfChecked, Forbidden, LoginNeeded
+from bot.admin.pages import render
+from bot.admin.routes import ROUTERS
 from bot.config import Settings
 from bot.handoff.desk import Desk
 from common import content
@@ -30,20 +31,12 @@ from common.db.models import AuditEntry, Handoff, Mentor, Service, StaffUser
 from common.strings.assistant import TOPIC_TITLES
 
 logger = logging.getLogger(__name__)
-TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
-
-
-class Forbidden(Exception):
-    pass
-
-
-class LoginNeeded(Exception):
-    pass
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings.from_env()
     engine = make_engine(settings.database_url)
+    tracker = make_engine(settings.tracker_url)  # Rasa's tracker store, read for insight
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -51,15 +44,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine.dispose()
         tracker.dispose()
 
-    app = FastAPI(title="Brobygger admin", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
+    app = FastAPI(title="Brobygger admin", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan,
+                  dependencies=[CsrfChecked])  # every POST of every router carries the session's CSRF token
     app.add_middleware(
         SessionMiddleware, secret_key=settings.admin_secret_key, session_cookie="brobygger_admin",
         max_age=8 * 3600, same_site="strict", https_only=settings.admin_cookie_secure,
     )
     sessions: sessionmaker[Session] = session_factory(engine)
-    tracker = make_engine(settings.tracker_url)  # Rasa's tracker store, read for insight
-    app.state.sessions, app.state.settings = sessions, settings
-    desk = Desk.from_settings(settings)  # invites and deactivation go through the hand-off desk
+    desk = Desk.from_settings(settings)
+    # what the dependencies (bot.admin.deps) and pages (bot.admin.pages) reach through request.app.state
+    app.state.settings, app.state.sessions, app.state.tracker = settings, sessions, tracker
+    app.state.desk, app.state.templates = desk, pages.templates()
 
     @app.exception_handler(LoginNeeded)
     async def _login(request: Request, exc: LoginNeeded) -> Response:
@@ -67,7 +62,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(Forbidden)
     async def _forbidden(request: Request, exc: Forbidden) -> Response:
-        return page(request, "forbidden.html", status_code=403)
+        return render(request, "forbidden.html", status_code=403)
+
+    for router in ROUTERS:
+        app.include_router(router)
 
     def user_of(request: Request, db: Session, needed: str = "editor") -> StaffUser:
         user_id = request.session.get("user_id")
@@ -79,13 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             raise Forbidden()
         return user
 
-    def page(request: Request, template: str, status_code: int = 200, **values: Any) -> HTMLResponse:
-        values.setdefault("user", getattr(request.state, "user", None))
-        return TEMPLATES.TemplateResponse(
-            request, template, {"csrf": security.csrf_token(request.session), "role_at_least": security.role_at_least,
-                                "languages": content.languages(), **values},
-            status_code=status_code,
-        )
+    page = render
 
     async def form(request: Request) -> Any:
         """The posted form, after checking its CSRF token."""
@@ -93,37 +85,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if not security.csrf_ok(request.session, data.get("csrf_token")):
             raise Forbidden()
         return data
-
-    # --- login -------------------------------------------------------------------------------------------------
-    @app.get("/login", response_class=HTMLResponse)
-    async def login_page(request: Request) -> Response:
-        return page(request, "login.html")
-
-    @app.post("/login")
-    async def login(request: Request) -> Response:
-        data = await form(request)
-        address = request.client.host if request.client else "?"
-        username = str(data.get("username", ""))
-        with sessions.begin() as db:
-            if security.too_many_failures(db, username, address):
-                return page(request, "login.html", status_code=429,
-                            error="Too many failed attempts. Wait 15 minutes and try again.")
-            user = security.authenticate(db, username, str(data.get("password", "")), address)
-            if user is None:
-                return page(request, "login.html", status_code=401, error="Wrong user name or password.")
-            request.session.clear()  # a new session at login (no fixation)
-            request.session["user_id"] = user.id
-        return RedirectResponse("/answers", status_code=303)
-
-    @app.post("/logout")
-    async def logout(request: Request) -> Response:
-        await form(request)
-        request.session.clear()
-        return RedirectResponse("/login", status_code=303)
-
-    @app.get("/")
-    async def home() -> Response:
-        return RedirectResponse("/answers", status_code=303)
 
     # --- answers -------------------------------------------------------------------------------------------------
     @app.get("/answers", response_class=HTMLResponse)

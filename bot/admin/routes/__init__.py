@@ -1,0 +1,6 @@
+"""The admin's routes, one APIRouter per area; bot.admin.app includes them all (`ROUTERS`)."""
+from __future__ import annotations
+
+from bot.admin.routes import auth
+
+ROUTERS = (auth.router,)
