@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections import Counter
 from contextlib import asynccontextmanager
 from typing import Any, AsyncIterator
 
@@ -25,7 +24,6 @@ from bot.admin.pages import render
 from bot.admin.routes import ROUTERS
 from bot.config import Settings
 from bot.handoff.desk import Desk
-from common import content
 from common.db import make_engine, session_factory
 from common.db.models import AuditEntry, Handoff, Mentor, Service, StaffUser
 from common.strings.assistant import TOPIC_TITLES
@@ -85,84 +83,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if not security.csrf_ok(request.session, data.get("csrf_token")):
             raise Forbidden()
         return data
-
-    # --- answers -------------------------------------------------------------------------------------------------
-    @app.get("/answers", response_class=HTMLResponse)
-    async def answers(request: Request, language: str = "en") -> Response:
-        language = language if language in content.languages() else "en"
-        with sessions() as db:
-            user_of(request, db)
-            everything = service.all_answers(db)  # every language once: the list and the per-language warnings
-        views = [view for view in everything if view.language == language]
-        counts: dict = {}
-        for view in everything:
-            counts.setdefault(view.language, Counter())[view.status] += 1
-        return page(request, "answers.html", views=views, language=language, counts=counts)
-
-    @app.get("/answers/{topic}/{country}/{language}", response_class=HTMLResponse)
-    async def answer(request: Request, topic: str, country: str, language: str) -> Response:
-        with sessions() as db:
-            user_of(request, db)
-            try:
-                view = service.answer_view(db, topic, country, language)
-            except (KeyError, TypeError, AttributeError):
-                return page(request, "forbidden.html", status_code=404)
-            source = service.answer_view(db, topic, country, "en")
-        return page(request, "answer.html", view=view, source=source, numbers=content.numbers(country),
-                    filled=content.fill(view.text, country))
-
-    @app.post("/answers/{topic}/{country}/{language}")
-    async def answer_save(request: Request, topic: str, country: str, language: str) -> Response:
-        data = await form(request)
-        with sessions() as db:
-            user = user_of(request, db)
-            try:
-                service.save_draft(db, user.username, topic, country, language, str(data.get("text", "")),
-                                   str(data.get("source_name", "")), str(data.get("source_url", "")))
-                if data.get("action") == "publish":
-                    service.publish(db, user.username, topic, country, language)
-            except service.ValidationError as error:
-                db.rollback()
-                view = service.answer_view(db, topic, country, language)
-                view.draft = str(data.get("text", ""))
-                return page(request, "answer.html", status_code=422, view=view, problems=error.problems,
-                            source=service.answer_view(db, topic, country, "en"), numbers=content.numbers(country))
-            db.commit()
-        return RedirectResponse(f"/answers/{topic}/{country}/{language}?saved=1", status_code=303)
-
-    # --- translations (.po) ------------------------------------------------------------------------------------------
-    @app.get("/translations", response_class=HTMLResponse)
-    async def translations(request: Request) -> Response:
-        with sessions() as db:
-            user_of(request, db)
-        return page(request, "translations.html")
-
-    @app.get("/translations/{language}.po")
-    async def translations_export(request: Request, language: str) -> Response:
-        with sessions() as db:
-            user_of(request, db)
-            try:
-                data = service.export_po(db, language)
-            except service.ValidationError:
-                return page(request, "forbidden.html", status_code=404)
-        return Response(data, media_type="text/x-gettext-translation",
-                        headers={"Content-Disposition": f'attachment; filename="brobygger-{language}.po"'})
-
-    @app.post("/translations/{language}", response_class=HTMLResponse)
-    async def translations_import(request: Request, language: str) -> Response:
-        data = await form(request)
-        upload = data.get("file")
-        raw = await upload.read() if upload is not None and hasattr(upload, "read") else b""
-        await data.close()  # the uploaded file's temporary storage
-        with sessions() as db:
-            user = user_of(request, db)
-            try:
-                changed = service.import_po(db, user.username, language, raw)
-            except service.ValidationError as error:
-                db.rollback()  # all or nothing
-                return page(request, "translations.html", status_code=422, language=language, problems=error.problems)
-            db.commit()
-        return page(request, "translations.html", language=language, imported=changed)
 
     # --- service directory -------------------------------------------------------------------------------------------
     @app.get("/services", response_class=HTMLResponse)
