@@ -7,7 +7,6 @@ CSRF token; logins are rate limited per user name and address.
 """
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from contextlib import asynccontextmanager
 from typing import Any, AsyncIterator
@@ -18,15 +17,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.middleware.sessions import SessionMiddleware
 
-from bot.admin import insight, pages, security, service
+from bot.admin import pages, security, service
 from bot.admin.deps import CsrfChecked, Forbidden, LoginNeeded
 from bot.admin.pages import render
 from bot.admin.routes import ROUTERS
 from bot.config import Settings
 from bot.handoff.desk import Desk
 from common.db import make_engine, session_factory
-from common.db.models import AuditEntry, Handoff, Mentor, Service, StaffUser
-from common.strings.assistant import TOPIC_TITLES
+from common.db.models import AuditEntry, Handoff, Mentor, StaffUser
 
 logger = logging.getLogger(__name__)
 
@@ -83,59 +81,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if not security.csrf_ok(request.session, data.get("csrf_token")):
             raise Forbidden()
         return data
-
-    # --- service directory -------------------------------------------------------------------------------------------
-    @app.get("/services", response_class=HTMLResponse)
-    async def services(request: Request, edit: int | None = None) -> Response:
-        with sessions() as db:
-            user_of(request, db)
-            rows = db.scalars(select(Service).order_by(Service.country, Service.city, Service.kind, Service.name)).all()
-            editing = db.get(Service, edit) if edit else None
-        return page(request, "services.html", rows=rows, editing=editing, kinds=service.SERVICE_KINDS)
-
-    @app.post("/services")
-    async def services_save(request: Request) -> Response:
-        data = await form(request)
-        with sessions() as db:
-            user = user_of(request, db)
-            raw_id = str(data.get("id") or "")
-            try:
-                service.save_service(db, user.username, int(raw_id) if raw_id.isdigit() else None, dict(data))
-            except service.ValidationError as error:
-                db.rollback()
-                rows = db.scalars(select(Service).order_by(Service.country, Service.city, Service.name)).all()
-                return page(request, "services.html", status_code=422, rows=rows, editing=None, problems=error.problems,
-                            kinds=service.SERVICE_KINDS, entered=dict(data))
-            db.commit()
-        return RedirectResponse("/services?saved=1", status_code=303)
-
-    # --- insight ---------------------------------------------------------------------------------------------------
-    def period(start: str | None, end: str | None) -> tuple[dt.date, dt.date]:
-        today = dt.datetime.now(dt.timezone.utc).date()
-        try:
-            first = dt.date.fromisoformat(start) if start else today - dt.timedelta(days=30)
-            last = dt.date.fromisoformat(end) if end else today
-        except ValueError:
-            first, last = today - dt.timedelta(days=30), today
-        return first, last + dt.timedelta(days=1)  # the end day is included
-
-    @app.get("/insight", response_class=HTMLResponse)
-    async def insight_page(request: Request, start: str | None = None, end: str | None = None) -> Response:
-        first, after = period(start, end)
-        with sessions() as db:
-            user_of(request, db, "supervisor")
-            data = insight.collect(db, tracker, first, after)
-        return page(request, "insight.html", data=data, start=first.isoformat(),
-                    end=(after - dt.timedelta(days=1)).isoformat(), titles=TOPIC_TITLES)
-
-    @app.get("/insight.csv")
-    async def insight_csv(request: Request, table: str = "topics", start: str | None = None, end: str | None = None) -> Response:
-        first, after = period(start, end)
-        with sessions() as db:
-            user_of(request, db, "supervisor")
-            data = insight.collect(db, tracker, first, after)
-        return Response(insight.to_csv(data, table), media_type="text/csv",
-                        headers={"Content-Disposition": f'attachment; filename="brobygger-{table}-{first}.csv"'})
 
     # --- mentors --------------------------------------------------------------------------------------------------
     @app.get("/mentors", response_class=HTMLResponse)
