@@ -1,346 +1,63 @@
-"""The web admin (FastAPI + Jinja2): answers, translations, the mentor roster, the audit log, staff accounts.
+"""The web admin (FastAPI + Jinja2): answers, translations, the service directory, insight, the mentor roster,
+the audit log, staff accounts.
 
-Started by `python -m bot run` on 127.0.0.1:ADMIN_PORT (put a TLS reverse proxy in front in production).
-Thin routes over bot.admin.service and bot.admin.security; sessions are signed cookies (Starlette's
-SessionMiddleware: HttpOnly, SameSite=strict, Secure unless ADMIN_COOKIE_SECURE=false); every form carries a
-CSRF token; logins are rate limited per user name and address.
+Started by `python -m bot run` on 127.0.0.1:ADMIN_PORT (put a TLS reverse proxy in front in production), as
+the uvicorn factory `bot.admin.app:create_app`. Laid out like fastapi/full-stack-fastapi-template: one
+APIRouter per area in bot/admin/routes/, each route stating in its signature what it needs (bot/admin/deps.py:
+the database session, the logged-in staff member and their role); the logic is in bot.admin.service and
+bot.admin.security. Sessions are signed cookies (Starlette's SessionMiddleware: HttpOnly, SameSite=strict,
+Secure unless ADMIN_COOKIE_SECURE=false); every form carries a CSRF token, checked on every POST by an
+app-wide dependency; logins are rate limited per user name and address.
 """
 from __future__ import annotations
 
-import datetime as dt
-import logging
-from collections import Counter
 from contextlib import asynccontextmanager
-from pathlib import Path
-from typing import Any, AsyncIterator
+from typing import AsyncIterator
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, sessionmaker
+from fastapi.responses import RedirectResponse, Response
 from starlette.middleware.sessions import SessionMiddleware
 
-from bot.admin import insight, security, service
+from bot.admin import pages
+from bot.admin.deps import CsrfChecked, Forbidden, LoginNeeded
+from bot.admin.routes import ROUTERS
 from bot.config import Settings
 from bot.handoff.desk import Desk
-from common import content
 from common.db import make_engine, session_factory
-from common.db.models import AuditEntry, Handoff, Mentor, Service, StaffUser
-from common.strings.assistant import TOPIC_TITLES
-
-logger = logging.getLogger(__name__)
-TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 
 
-class Forbidden(Exception):
-    pass
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    yield
+    app.state.engine.dispose()
+    app.state.tracker.dispose()
 
 
-class LoginNeeded(Exception):
-    pass
+async def login_needed(request: Request, exc: Exception) -> Response:
+    return RedirectResponse("/login", status_code=303)
+
+
+async def forbidden(request: Request, exc: Exception) -> Response:
+    return pages.render(request, "forbidden.html", status_code=403)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings.from_env()
-    engine = make_engine(settings.database_url)
-
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        yield
-        engine.dispose()
-        tracker.dispose()
-
-    app = FastAPI(title="Brobygger admin", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
+    app = FastAPI(title="Brobygger admin", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan,
+                  dependencies=[CsrfChecked])  # runs before every route of every router: no POST without the token
     app.add_middleware(
         SessionMiddleware, secret_key=settings.admin_secret_key, session_cookie="brobygger_admin",
         max_age=8 * 3600, same_site="strict", https_only=settings.admin_cookie_secure,
     )
-    sessions: sessionmaker[Session] = session_factory(engine)
-    tracker = make_engine(settings.tracker_url)  # Rasa's tracker store, read for insight
-    app.state.sessions, app.state.settings = sessions, settings
-    desk = Desk.from_settings(settings)  # invites and deactivation go through the hand-off desk
-
-    @app.exception_handler(LoginNeeded)
-    async def _login(request: Request, exc: LoginNeeded) -> Response:
-        return RedirectResponse("/login", status_code=303)
-
-    @app.exception_handler(Forbidden)
-    async def _forbidden(request: Request, exc: Forbidden) -> Response:
-        return page(request, "forbidden.html", status_code=403)
-
-    def user_of(request: Request, db: Session, needed: str = "editor") -> StaffUser:
-        user_id = request.session.get("user_id")
-        user = db.get(StaffUser, user_id) if user_id else None
-        if user is None or not user.active:
-            raise LoginNeeded()
-        request.state.user = user  # the page header (and "Log out") also on a refusal
-        if not security.role_at_least(user.role, needed):
-            raise Forbidden()
-        return user
-
-    def page(request: Request, template: str, status_code: int = 200, **values: Any) -> HTMLResponse:
-        values.setdefault("user", getattr(request.state, "user", None))
-        return TEMPLATES.TemplateResponse(
-            request, template, {"csrf": security.csrf_token(request.session), "role_at_least": security.role_at_least,
-                                "languages": content.languages(), **values},
-            status_code=status_code,
-        )
-
-    async def form(request: Request) -> Any:
-        """The posted form, after checking its CSRF token."""
-        data = await request.form()
-        if not security.csrf_ok(request.session, data.get("csrf_token")):
-            raise Forbidden()
-        return data
-
-    # --- login -------------------------------------------------------------------------------------------------
-    @app.get("/login", response_class=HTMLResponse)
-    async def login_page(request: Request) -> Response:
-        return page(request, "login.html")
-
-    @app.post("/login")
-    async def login(request: Request) -> Response:
-        data = await form(request)
-        address = request.client.host if request.client else "?"
-        username = str(data.get("username", ""))
-        with sessions.begin() as db:
-            if security.too_many_failures(db, username, address):
-                return page(request, "login.html", status_code=429,
-                            error="Too many failed attempts. Wait 15 minutes and try again.")
-            user = security.authenticate(db, username, str(data.get("password", "")), address)
-            if user is None:
-                return page(request, "login.html", status_code=401, error="Wrong user name or password.")
-            request.session.clear()  # a new session at login (no fixation)
-            request.session["user_id"] = user.id
-        return RedirectResponse("/answers", status_code=303)
-
-    @app.post("/logout")
-    async def logout(request: Request) -> Response:
-        await form(request)
-        request.session.clear()
-        return RedirectResponse("/login", status_code=303)
-
-    @app.get("/")
-    async def home() -> Response:
-        return RedirectResponse("/answers", status_code=303)
-
-    # --- answers -------------------------------------------------------------------------------------------------
-    @app.get("/answers", response_class=HTMLResponse)
-    async def answers(request: Request, language: str = "en") -> Response:
-        language = language if language in content.languages() else "en"
-        with sessions() as db:
-            user_of(request, db)
-            everything = service.all_answers(db)  # every language once: the list and the per-language warnings
-        views = [view for view in everything if view.language == language]
-        counts: dict = {}
-        for view in everything:
-            counts.setdefault(view.language, Counter())[view.status] += 1
-        return page(request, "answers.html", views=views, language=language, counts=counts)
-
-    @app.get("/answers/{topic}/{country}/{language}", response_class=HTMLResponse)
-    async def answer(request: Request, topic: str, country: str, language: str) -> Response:
-        with sessions() as db:
-            user_of(request, db)
-            try:
-                view = service.answer_view(db, topic, country, language)
-            except (KeyError, TypeError, AttributeError):
-                return page(request, "forbidden.html", status_code=404)
-            source = service.answer_view(db, topic, country, "en")
-        return page(request, "answer.html", view=view, source=source, numbers=content.numbers(country),
-                    filled=content.fill(view.text, country))
-
-    @app.post("/answers/{topic}/{country}/{language}")
-    async def answer_save(request: Request, topic: str, country: str, language: str) -> Response:
-        data = await form(request)
-        with sessions() as db:
-            user = user_of(request, db)
-            try:
-                service.save_draft(db, user.username, topic, country, language, str(data.get("text", "")),
-                                   str(data.get("source_name", "")), str(data.get("source_url", "")))
-                if data.get("action") == "publish":
-                    service.publish(db, user.username, topic, country, language)
-            except service.ValidationError as error:
-                db.rollback()
-                view = service.answer_view(db, topic, country, language)
-                view.draft = str(data.get("text", ""))
-                return page(request, "answer.html", status_code=422, view=view, problems=error.problems,
-                            source=service.answer_view(db, topic, country, "en"), numbers=content.numbers(country))
-            db.commit()
-        return RedirectResponse(f"/answers/{topic}/{country}/{language}?saved=1", status_code=303)
-
-    # --- translations (.po) ------------------------------------------------------------------------------------------
-    @app.get("/translations", response_class=HTMLResponse)
-    async def translations(request: Request) -> Response:
-        with sessions() as db:
-            user_of(request, db)
-        return page(request, "translations.html")
-
-    @app.get("/translations/{language}.po")
-    async def translations_export(request: Request, language: str) -> Response:
-        with sessions() as db:
-            user_of(request, db)
-            try:
-                data = service.export_po(db, language)
-            except service.ValidationError:
-                return page(request, "forbidden.html", status_code=404)
-        return Response(data, media_type="text/x-gettext-translation",
-                        headers={"Content-Disposition": f'attachment; filename="brobygger-{language}.po"'})
-
-    @app.post("/translations/{language}", response_class=HTMLResponse)
-    async def translations_import(request: Request, language: str) -> Response:
-        data = await form(request)
-        upload = data.get("file")
-        raw = await upload.read() if upload is not None and hasattr(upload, "read") else b""
-        await data.close()  # the uploaded file's temporary storage
-        with sessions() as db:
-            user = user_of(request, db)
-            try:
-                changed = service.import_po(db, user.username, language, raw)
-            except service.ValidationError as error:
-                db.rollback()  # all or nothing
-                return page(request, "translations.html", status_code=422, language=language, problems=error.problems)
-            db.commit()
-        return page(request, "translations.html", language=language, imported=changed)
-
-    # --- service directory -------------------------------------------------------------------------------------------
-    @app.get("/services", response_class=HTMLResponse)
-    async def services(request: Request, edit: int | None = None) -> Response:
-        with sessions() as db:
-            user_of(request, db)
-            rows = db.scalars(select(Service).order_by(Service.country, Service.city, Service.kind, Service.name)).all()
-            editing = db.get(Service, edit) if edit else None
-        return page(request, "services.html", rows=rows, editing=editing, kinds=service.SERVICE_KINDS)
-
-    @app.post("/services")
-    async def services_save(request: Request) -> Response:
-        data = await form(request)
-        with sessions() as db:
-            user = user_of(request, db)
-            raw_id = str(data.get("id") or "")
-            try:
-                service.save_service(db, user.username, int(raw_id) if raw_id.isdigit() else None, dict(data))
-            except service.ValidationError as error:
-                db.rollback()
-                rows = db.scalars(select(Service).order_by(Service.country, Service.city, Service.name)).all()
-                return page(request, "services.html", status_code=422, rows=rows, editing=None, problems=error.problems,
-                            kinds=service.SERVICE_KINDS, entered=dict(data))
-            db.commit()
-        return RedirectResponse("/services?saved=1", status_code=303)
-
-    # --- insight ---------------------------------------------------------------------------------------------------
-    def period(start: str | None, end: str | None) -> tuple[dt.date, dt.date]:
-        today = dt.datetime.now(dt.timezone.utc).date()
-        try:
-            first = dt.date.fromisoformat(start) if start else today - dt.timedelta(days=30)
-            last = dt.date.fromisoformat(end) if end else today
-        except ValueError:
-            first, last = today - dt.timedelta(days=30), today
-        return first, last + dt.timedelta(days=1)  # the end day is included
-
-    @app.get("/insight", response_class=HTMLResponse)
-    async def insight_page(request: Request, start: str | None = None, end: str | None = None) -> Response:
-        first, after = period(start, end)
-        with sessions() as db:
-            user_of(request, db, "supervisor")
-            data = insight.collect(db, tracker, first, after)
-        return page(request, "insight.html", data=data, start=first.isoformat(),
-                    end=(after - dt.timedelta(days=1)).isoformat(), titles=TOPIC_TITLES)
-
-    @app.get("/insight.csv")
-    async def insight_csv(request: Request, table: str = "topics", start: str | None = None, end: str | None = None) -> Response:
-        first, after = period(start, end)
-        with sessions() as db:
-            user_of(request, db, "supervisor")
-            data = insight.collect(db, tracker, first, after)
-        return Response(insight.to_csv(data, table), media_type="text/csv",
-                        headers={"Content-Disposition": f'attachment; filename="brobygger-{table}-{first}.csv"'})
-
-    # --- mentors --------------------------------------------------------------------------------------------------
-    @app.get("/mentors", response_class=HTMLResponse)
-    async def mentors(request: Request) -> Response:
-        with sessions() as db:
-            user_of(request, db, "supervisor")
-            rows = []
-            for mentor in db.scalars(select(Mentor).order_by(Mentor.active.desc(), Mentor.name)):
-                load = db.scalar(select(func.count(Handoff.id)).where(
-                    Handoff.mentor_id == mentor.id, Handoff.status == "claimed")) or 0
-                rows.append((mentor, load))
-            waiting = db.scalar(select(func.count(Handoff.id)).where(Handoff.status == "waiting")) or 0
-        return page(request, "mentors.html", rows=rows, waiting=waiting, link=request.session.pop("invite_link", None))
-
-    @app.post("/mentors/invite")
-    async def mentors_invite(request: Request) -> Response:
-        from bot.handoff.cli import bot_username
-
-        data = await form(request)
-        with sessions.begin() as db:
-            user = user_of(request, db, "supervisor")
-            try:
-                invite = desk.create_invite(
-                    db, str(data.get("name", "")), str(data.get("languages", "")).split(","),
-                    str(data.get("countries", "")).split(","), supervisor=data.get("supervisor") == "on",
-                    max_cases=int(str(data.get("max_cases") or 3)),
-                )
-            except ValueError as error:
-                return page(request, "mentors.html", status_code=422, rows=[], waiting=0, problems=[str(error)])
-            service.audit(db, user.username, "invite mentor", f"invite:{invite.id}", None, invite.name)
-            code = invite.code
-        username = bot_username(settings) or "<bot_username>"
-        request.session["invite_link"] = f"https://t.me/{username}?start={code}"
-        return RedirectResponse("/mentors", status_code=303)
-
-    @app.post("/mentors/{mentor_id}/deactivate")
-    async def mentors_deactivate(request: Request, mentor_id: int) -> Response:
-        await form(request)
-        with sessions.begin() as db:
-            user = user_of(request, db, "supervisor")
-            mentor = db.get(Mentor, mentor_id)
-            if mentor is not None:
-                desk.deactivate(db, mentor)
-                service.audit(db, user.username, "deactivate mentor", f"mentor:{mentor_id}", "active", "inactive")
-        return RedirectResponse("/mentors", status_code=303)
-
-    # --- audit log and accounts (admin only) --------------------------------------------------------------------------
-    @app.get("/audit", response_class=HTMLResponse)
-    async def audit_log(request: Request) -> Response:
-        with sessions() as db:
-            user_of(request, db, "admin")
-            entries = db.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(200)).all()
-        return page(request, "audit.html", entries=entries)
-
-    @app.post("/audit/{entry_id}/revert")
-    async def audit_revert(request: Request, entry_id: int) -> Response:
-        await form(request)
-        with sessions.begin() as db:
-            user = user_of(request, db, "admin")
-            try:
-                service.revert(db, user.username, entry_id)
-            except service.ValidationError:
-                raise Forbidden() from None
-        return RedirectResponse("/audit", status_code=303)
-
-    @app.get("/users", response_class=HTMLResponse)
-    async def users(request: Request) -> Response:
-        with sessions() as db:
-            user_of(request, db, "admin")
-            accounts = db.scalars(select(StaffUser).order_by(StaffUser.username)).all()
-        return page(request, "users.html", accounts=accounts)
-
-    @app.post("/users")
-    async def users_create(request: Request) -> Response:
-        data = await form(request)
-        with sessions() as db:
-            user = user_of(request, db, "admin")
-            try:
-                created = security.create_user(db, str(data.get("username", "")), str(data.get("password", "")),
-                                               str(data.get("role", "editor")))
-            except ValueError as error:
-                db.rollback()
-                accounts = db.scalars(select(StaffUser).order_by(StaffUser.username)).all()
-                return page(request, "users.html", status_code=422, accounts=accounts, problems=[str(error)])
-            service.audit(db, user.username, "create account", f"staff:{created.username}", None, created.role)
-            db.commit()
-        return RedirectResponse("/users", status_code=303)
-
+    # what the dependencies (bot.admin.deps) and bot.admin.pages reach through request.app.state
+    app.state.settings = settings
+    app.state.engine = make_engine(settings.database_url)
+    app.state.sessions = session_factory(app.state.engine)
+    app.state.tracker = make_engine(settings.tracker_url)  # Rasa's tracker store, read for insight
+    app.state.desk = Desk.from_settings(settings)  # invites and deactivation go through the hand-off desk
+    app.state.templates = pages.templates()
+    app.add_exception_handler(LoginNeeded, login_needed)
+    app.add_exception_handler(Forbidden, forbidden)
+    for router in ROUTERS:
+        app.include_router(router)
     return app

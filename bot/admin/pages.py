@@ -1,0 +1,28 @@
+"""Rendering a page: the Jinja2 templates (bot/admin/templates, on `app.state.templates`) with what every page
+needs: the logged-in user for the header, the session's CSRF token for its forms, the role check and the languages."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from bot.admin import security
+from common import content
+
+TEMPLATE_DIR = Path(__file__).parent / "templates"
+
+
+def templates() -> Jinja2Templates:
+    return Jinja2Templates(directory=str(TEMPLATE_DIR))
+
+
+def render(request: Request, template: str, status_code: int = 200, **values: Any) -> HTMLResponse:
+    values.setdefault("user", getattr(request.state, "user", None))  # set by deps.current_user
+    return request.app.state.templates.TemplateResponse(
+        request, template, {"csrf": security.csrf_token(request.session), "role_at_least": security.role_at_least,
+                            "languages": content.languages(), **values},
+        status_code=status_code,
+    )

@@ -1,0 +1,46 @@
+"""Translators' workflow: per language, export the catalog as a .po file and import a translated one
+(validated entry by entry, applied whole or not at all: bot.admin.service.import_po). Babel's parsing is
+blocking work, so the routes are plain `def` (FastAPI runs them in its thread pool)."""
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, Request, UploadFile
+from fastapi.responses import HTMLResponse, Response
+from starlette.datastructures import UploadFile as StarletteUploadFile
+
+from bot.admin import service
+from bot.admin.deps import EditorUser, SessionDep
+from bot.admin.pages import render
+
+router = APIRouter(tags=["translations"])
+
+
+@router.get("/translations", response_class=HTMLResponse)
+def translations(request: Request, user: EditorUser) -> Response:
+    return render(request, "translations.html")
+
+
+@router.get("/translations/{language}.po")
+def translations_export(request: Request, db: SessionDep, user: EditorUser, language: str) -> Response:
+    try:
+        data = service.export_po(db, language)
+    except service.ValidationError:
+        return render(request, "forbidden.html", status_code=404)
+    return Response(data, media_type="text/x-gettext-translation",
+                    headers={"Content-Disposition": f'attachment; filename="brobygger-{language}.po"'})
+
+
+@router.post("/translations/{language}", response_class=HTMLResponse)
+def translations_import(
+    request: Request, db: SessionDep, user: EditorUser, language: str, file: Annotated[UploadFile | str | None, File()] = None,
+) -> Response:
+    # a text field in place of the file imports nothing (as before); FastAPI closes the upload's temporary file
+    raw = file.file.read() if isinstance(file, StarletteUploadFile) else b""  # what FastAPI passes with a union
+    try:
+        changed = service.import_po(db, user.username, language, raw)
+    except service.ValidationError as error:
+        db.rollback()  # all or nothing
+        return render(request, "translations.html", status_code=422, language=language, problems=error.problems)
+    db.commit()
+    return render(request, "translations.html", language=language, imported=changed)
