@@ -229,3 +229,48 @@ def test_a_claimed_handoff_keeps_relaying_after_the_bot_restarts(stack, tmp_path
     finally:
         bot.stop()
         api.stop()
+
+
+def test_deactivating_a_mentor_in_the_admin_tells_the_people_and_the_mentor_through_the_outbox(telegram_bot, fake_api, stack):
+    """Staff deactivate a mentor in the web admin (another process in production): the messages are written to the
+    outbox in the same transaction, and the running bot delivers them."""
+    import re
+
+    from fastapi.testclient import TestClient
+
+    from bot.admin import security
+    from bot.admin.app import create_app
+    from bot.config import Settings
+    from common.db.models import Mentor, OutboxMessage
+
+    turkish = register_mentor(fake_api, telegram_bot, "tr", "Deniz")
+    person = new_user()
+    sent = onboard(fake_api, person, "tr", "DE")
+    fake_api.send_text(person, "/mentor")
+    sent += len(fake_api.wait_for(person, 1, after=sent))
+    case = case_of(telegram_bot, person)
+    fake_api.press(turkish, f"mc:{case.id}")
+    joined = fake_api.wait_for(person, 1, after=sent)
+    assert visible(joined[0].text) == translate("tr", m.MENTOR_JOINED, {"name": "Deniz"})
+    sent += len(joined)
+    mentor_seen = len(fake_api.messages_to(turkish))
+    with sessions_of(telegram_bot).begin() as session:
+        security.create_user(session, "sam-outbox", "correct horse battery", "supervisor")
+        mentor_id = session.scalar(select(Mentor.id).where(Mentor.pseudonym == pseudonym("test-key", turkish)))
+
+    app = create_app(Settings(database_url=telegram_bot.database_url, admin_secret_key="test-secret",
+                              rasa_tracker_db=stack.tracker_db))
+    with TestClient(app, base_url="https://admin.test", follow_redirects=False) as admin:
+        token = re.search(r'name="csrf_token" value="([^"]+)"', admin.get("/login").text).group(1)
+        admin.post("/login", data={"username": "sam-outbox", "password": "correct horse battery", "csrf_token": token})
+        token = re.search(r'name="csrf_token" value="([^"]+)"', admin.get("/mentors").text).group(1)
+        assert admin.post(f"/mentors/{mentor_id}/deactivate", data={"csrf_token": token}).status_code == 303
+
+    told = fake_api.wait_for(person, 1, after=sent)
+    assert visible(told[0].text) == translate("tr", m.HANDED_OVER)
+    mentor_told = fake_api.wait_for(turkish, 1, after=mentor_seen)
+    assert visible(mentor_told[0].text) == translate("en", m.M_DEACTIVATED, {"count": 1})
+    with sessions_of(telegram_bot)() as session:  # every outbox row was sent, once
+        rows = session.scalars(select(OutboxMessage).where(OutboxMessage.chat_id.in_([person, turkish]))).all()
+        assert rows and all(row.sent_at is not None for row in rows)
+    assert case_of(telegram_bot, person).status == "waiting"  # back in the queue, the person keeps their place
