@@ -18,6 +18,8 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("run", help="start Rasa, the action server and the front end")
     sub.add_parser("telegram", help="only the Telegram front end, against RASA_URL (one of several instances: scale-out)")
+    chat = sub.add_parser("chat", help="a terminal chat against the running product (e.g. a second terminal as a mentor)")
+    chat.add_argument("--user", type=int, default=2, help="who this terminal is (a number; 1 is the terminal of make run)")
     from bot.handoff import cli as mentors_cli
 
     mentors_cli.add_parser(sub)
@@ -38,6 +40,13 @@ def main(argv: list[str] | None = None) -> int:
 
         settings = Settings.from_env()
         run_telegram(settings, RemoteRasa(settings.rasa_url, settings.rasa_token, settings.rasa_tracker_db))
+        return 0
+    if args.command == "chat":
+        from bot.config import Settings
+        from bot.local_chat import chat as run_chat
+
+        settings = Settings.from_env()
+        run_chat(settings, RemoteRasa(settings.rasa_url, settings.rasa_token, settings.rasa_tracker_db), user_id=args.user)
         return 0
     if args.command == "mentors":
         return mentors_cli.run(args)

@@ -87,6 +87,8 @@ make_venv app "$PY311" install_app requirements/app.lock requirements/app-nodeps
 [ -f .env ] || cp .env.template .env
 grep -q '^PSEUDONYM_KEY=.' .env || echo "PSEUDONYM_KEY=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" >> .env
 grep -q '^ADMIN_SECRET_KEY=.' .env || echo "ADMIN_SECRET_KEY=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" >> .env
+# a stable token for Rasa's HTTP API, so a second terminal (`python -m bot chat`) reaches the Rasa that `make run` started
+grep -q '^RASA_TOKEN=.' .env || echo "RASA_TOKEN=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')" >> .env
 .venv-app/bin/pybabel compile -d locales -D messages > /dev/null
 PYTHONPATH="$PWD" .venv-app/bin/python -c "from bot.config import Settings; from common.db import migrate; migrate(Settings.from_env().database_url)"
 log "ready: .venv-rasa ($(.venv-rasa/bin/python -V)), .venv-app ($(.venv-app/bin/python -V))"

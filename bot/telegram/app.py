@@ -107,15 +107,24 @@ class ChatPacer:
     """Telegram allows about one message a second per private chat; AIORateLimiter in PTB 22 paces only the
     global and group limits, so multi-part replies are spaced here."""
 
-    def __init__(self, min_interval: float) -> None:
+    def __init__(self, min_interval: float, capacity: int = 10_000) -> None:
         self._min_interval = min_interval
-        self._last: Dict[int, float] = {}
+        self._capacity = capacity
+        self._last: Dict[int, float] = {}  # chat id -> when it was last sent to (only recent chats are kept)
 
     async def wait(self, chat_id: int) -> None:
         delay = self._last.get(chat_id, 0.0) + self._min_interval - time.monotonic()
         if delay > 0:
             await asyncio.sleep(delay)
-        self._last[chat_id] = time.monotonic()
+        now = time.monotonic()
+        self._last.pop(chat_id, None)
+        self._last[chat_id] = now  # insertion order = order of last use
+        if len(self._last) > self._capacity:  # forget chats whose interval is over: they need no waiting
+            for old in [chat for chat, at in self._last.items() if now - at >= self._min_interval]:
+                del self._last[old]
+
+    def __len__(self) -> int:
+        return len(self._last)
 
 
 async def deliver(context: ContextTypes.DEFAULT_TYPE, replies: List[Outgoing]) -> None:
