@@ -55,7 +55,11 @@ class TolerantBot(ExtBot):
     PTB parses a whole getUpdates batch at once; one update it cannot read (a Telegram feature newer than the
     library, a broken proxy) raises, the offset never advances and the same batch comes back forever — and PTB
     logs the raw batch, message texts included. Here each update is checked alone; an unreadable one is replaced by
-    an empty update with its id (so polling moves on, no handler matches it) and logged without its content."""
+    an empty update with its id (so polling moves on, no handler matches it) and logged without its content.
+
+    `_post` is private API of python-telegram-bot 22: PTB has no public hook between receiving getUpdates' raw JSON
+    and parsing it. Pinned in requirements/app.lock; tests/telegram/test_bad_updates.py sends malformed and future
+    updates through the fake Bot API and fails if this override stops working after an upgrade."""
 
     async def _post(self, endpoint: str, data: Any = None, *args: Any, **kwargs: Any) -> Any:
         result = await super()._post(endpoint, data, *args, **kwargs)
