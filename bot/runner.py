@@ -169,7 +169,7 @@ def run(settings: Settings | None = None) -> int:
                 "To connect Telegram: create a bot with @BotFather, put TELEGRAM_BOT_TOKEN=... in .env, run `make run`.\n",
                 flush=True,
             )
-            chat(stack.rasa_url)
+            chat(settings, stack)
     except KeyboardInterrupt:
         pass
     finally:
