@@ -147,7 +147,7 @@ def run(settings: Settings | None = None) -> int:
     settings = settings or Settings.from_env()
     stack = Stack(settings, token=settings.rasa_token or secrets.token_urlsafe(24), tracker_db=settings.rasa_tracker_db)
 
-    def _terminate(signum, frame) -> None:  # SIGTERM (e.g. from a service manager) stops cleanly like Ctrl-C
+    def _terminate(signum: int, frame: object) -> None:  # SIGTERM (e.g. from a service manager) stops cleanly like Ctrl-C
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, _terminate)
