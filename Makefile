@@ -4,7 +4,7 @@ APP := .venv-app/bin
 RASA := .venv-rasa/bin
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help setup train run test test-stories test-unit validate evaluate benchmark load lint locales-extract locales-update locales-compile clean
+.PHONY: help setup train run test test-stories test-unit validate evaluate benchmark load lint typecheck locales-extract locales-update locales-compile clean
 
 help: ## show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -21,7 +21,7 @@ run: train ## set up, train if needed, and run the whole product
 validate: setup ## rasa data validate (must be clean)
 	@RASA_TELEMETRY_ENABLED=false $(RASA)/rasa data validate --fail-on-warnings --quiet --data data/nlu data/rules data/stories
 
-test: train validate test-stories ## run all tests (unit, content, conversations, end-to-end through Rasa and Telegram)
+test: lint typecheck train validate test-stories ## run all tests (lint, types, unit, content, conversations, end-to-end through Rasa and Telegram)
 	@$(APP)/python -m pytest
 
 test-stories: train ## Rasa test stories (tests/stories/): the dialogue predicts every action right
@@ -43,6 +43,9 @@ load: train ## load benchmark: simulated Telegram users vs Rasa alone, memory ->
 
 lint: setup ## ruff
 	@$(APP)/ruff check actions bot common tests scripts rasa_components
+
+typecheck: setup ## mypy on bot, actions and common (configuration in pyproject.toml)
+	@$(APP)/mypy
 
 locales-extract: setup ## extract msgids into locales/messages.pot
 	@$(APP)/pybabel extract -F babel.cfg --no-wrap --project=Brobygger -o locales/messages.pot .

@@ -96,16 +96,17 @@ class Turn:
 
     def answer_topic(self, topic: str) -> bool:
         """Send the country's answer for a topic with its source; False if there is none."""
-        answer = content.answer(topic, self.country) if self.country else None
-        if answer is None:
+        country = self.country
+        answer = content.answer(topic, country) if country else None
+        if country is None or answer is None:
             return False
         store = content_store.current()
-        published = store.answer(topic, self.country, self.lang) if store else None
+        published = store.answer(topic, country, self.lang) if store else None
         if published is not None:  # edited and published by staff in the web admin
-            body = content.fill(published.text, self.country)
+            body = content.fill(published.text, country)
             source = self.t(messages.SOURCE, name=published.source_name, url=published.source_url)
         else:
-            body = self.t(answer.text, **content.numbers(self.country))
+            body = self.t(answer.text, **content.numbers(country))
             source = self.t(messages.SOURCE, name=answer.source_name, url=answer.source_url)
         buttons = []
         if topic in COMPLEX_TOPICS:  # cases an FAQ rarely solves: a person is one tap away

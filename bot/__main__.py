@@ -4,12 +4,13 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from pathlib import Path
 
 
 class RemoteRasa:
     """A Rasa server run elsewhere (another container): what the front end needs to know of it."""
 
-    def __init__(self, rasa_url: str, token: str, tracker_db) -> None:
+    def __init__(self, rasa_url: str, token: str, tracker_db: Path) -> None:
         self.rasa_url, self.token, self.tracker_db = rasa_url, token, tracker_db
 
 

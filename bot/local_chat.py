@@ -17,8 +17,10 @@ import time
 from typing import List, Tuple
 
 from bot import outbox
+from bot.config import Settings
 from bot.exchange import Incoming, Outgoing
 from bot.frontend import FrontEnd
+from bot.rasa_client import RasaServer
 
 _update_ids = itertools.count(time.time_ns() // 1000)  # unique across terminals in practice (microseconds)
 
@@ -115,7 +117,7 @@ async def _loop(terminal: Terminal, retry_interval: float) -> None:
         task.cancel()
 
 
-def chat(settings, stack, user_id: int = 1) -> None:
+def chat(settings: Settings, stack: RasaServer, user_id: int = 1) -> None:
     """Run a terminal chat against the running Rasa of `stack` (the same front end as Telegram)."""
     from bot.rasa_client import RasaClient
     from common import content_store

@@ -16,6 +16,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.exchange import Outgoing
+from common.db import execute_dml
 from common.db.models import OutboxMessage, utcnow
 
 STALE_CLAIM = dt.timedelta(minutes=5)
@@ -57,7 +58,7 @@ def claim(session: Session, limit: int = 50, chat_id: int | None = None, now: dt
         query = query.where(OutboxMessage.chat_id == chat_id)
     claimed: List[Tuple[int, Outgoing]] = []
     for row_id in session.scalars(query.order_by(OutboxMessage.id).limit(limit)).all():
-        won = session.execute(
+        won = execute_dml(session,
             update(OutboxMessage)
             .where(OutboxMessage.id == row_id, OutboxMessage.sent_at.is_(None),
                    (OutboxMessage.claimed_at.is_(None)) | (OutboxMessage.claimed_at < now - STALE_CLAIM))

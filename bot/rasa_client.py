@@ -2,9 +2,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Protocol
 
 import httpx
+
+
+class RasaServer(Protocol):
+    """Where the front end finds Rasa: `bot.runner.Stack` (started by `python -m bot run`) or
+    `bot.__main__.RemoteRasa` (run elsewhere)."""
+
+    @property
+    def rasa_url(self) -> str: ...
+
+    @property
+    def token(self) -> str: ...
 
 
 class RasaUnavailable(Exception):

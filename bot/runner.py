@@ -147,7 +147,7 @@ def run(settings: Settings | None = None) -> int:
     settings = settings or Settings.from_env()
     stack = Stack(settings, token=settings.rasa_token or secrets.token_urlsafe(24), tracker_db=settings.rasa_tracker_db)
 
-    def _terminate(signum, frame) -> None:  # SIGTERM (e.g. from a service manager) stops cleanly like Ctrl-C
+    def _terminate(signum: int, frame: object) -> None:  # SIGTERM (e.g. from a service manager) stops cleanly like Ctrl-C
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, _terminate)
@@ -169,7 +169,7 @@ def run(settings: Settings | None = None) -> int:
                 "To connect Telegram: create a bot with @BotFather, put TELEGRAM_BOT_TOKEN=... in .env, run `make run`.\n",
                 flush=True,
             )
-            chat(stack.rasa_url)
+            chat(settings, stack)
     except KeyboardInterrupt:
         pass
     finally:

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Mapping, Tuple
+from typing import IO, Any, Collection, Dict, Iterator, List, Mapping, Tuple
 
 import yaml
 
@@ -130,7 +130,9 @@ def language_in_text(text: str) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
-def extract_content(fileobj, keywords, comment_tags, options) -> Iterator[Tuple[int, str, str, List[str]]]:
+def extract_content(
+    fileobj: IO[bytes], keywords: Mapping[str, Any], comment_tags: Collection[str], options: Mapping[str, Any]
+) -> Iterator[Tuple[int, str, str, List[str]]]:
     """Babel extraction method for content/topics.yml: yields each answer text as a msgid."""
     data = yaml.safe_load(fileobj.read().decode("utf-8"))
     for topic, per_country in (data or {}).items():

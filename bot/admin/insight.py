@@ -50,7 +50,7 @@ def _utc(day: dt.date) -> dt.datetime:
 
 def collect(db: Session, tracker: Engine | None, start: dt.date, end: dt.date) -> Insight:
     result = Insight(start, end)
-    languages = dict(db.execute(select(Person.pseudonym, Person.language)).all())
+    languages = dict(db.execute(select(Person.pseudonym, Person.language)).tuples().all())
     if tracker is not None:
         try:
             with tracker.connect() as connection:

@@ -78,6 +78,7 @@ def csrf_token(session_data: dict) -> str:
     return session_data["csrf"]
 
 
-def csrf_ok(session_data: dict, submitted: str | None) -> bool:
+def csrf_ok(session_data: dict, submitted: object) -> bool:
+    """`submitted`: the form's csrf_token field as posted (a file uploaded under that name is no token)."""
     expected = session_data.get("csrf")
-    return bool(expected and submitted and hmac.compare_digest(expected, submitted))
+    return bool(expected and isinstance(submitted, str) and submitted and hmac.compare_digest(expected, submitted))

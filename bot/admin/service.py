@@ -54,7 +54,7 @@ class AnswerView:
 
 def built_in(topic: str, country: str, language: str) -> Tuple[str, bool]:
     """The shipped text (placeholders kept) and whether the language's catalog has a translation of it."""
-    base = content.answer(topic, country)
+    base = content.topics()[topic][country]  # KeyError: no such topic or country
     if language == SOURCE_LANGUAGE:
         return base.text, True
     translated = catalog(language).gettext(base.text)
@@ -62,7 +62,7 @@ def built_in(topic: str, country: str, language: str) -> Tuple[str, bool]:
 
 
 def answer_view(session: Session, topic: str, country: str, language: str) -> AnswerView:
-    base = content.answer(topic, country)
+    base = content.topics()[topic][country]  # KeyError: no such topic or country
     row = session.scalar(select(AnswerText).where(
         AnswerText.topic == topic, AnswerText.country == country, AnswerText.language == language))
     text, translated = built_in(topic, country, language)
@@ -70,6 +70,7 @@ def answer_view(session: Session, topic: str, country: str, language: str) -> An
     published_at = None
     if row is not None and row.published_text is not None:
         text, source_name, source_url = row.published_text, row.published_source_name or "", row.published_source_url or ""
+        assert row.published_at is not None  # publish() sets the text and the time together
         published_at, translated = as_utc(row.published_at), True
     status = "published" if published_at else "built-in"
     if language != SOURCE_LANGUAGE:

@@ -14,6 +14,7 @@ from bot.exchange import Outgoing
 from bot.frontend.database import Database
 from bot.frontend.guard import PersonLocks
 from bot.rasa_client import RasaUnavailable
+from common.db import execute_dml
 from common.db.models import Inbound, Person, RelayMessage, as_utc, utcnow
 
 STALE_CLAIM = dt.timedelta(minutes=5)  # a message `processing` this long lost its worker
@@ -50,7 +51,7 @@ def _pending_ids(session: Session, person_id: int) -> List[int]:
 
 def _claim(session: Session, inbound_id: int) -> Kept | None:
     """Take a pending message for processing. Atomic (one UPDATE), so a message is processed by one worker only."""
-    claimed = session.execute(
+    claimed = execute_dml(session,
         update(Inbound).where(Inbound.id == inbound_id, Inbound.status == "pending")
         .values(status="processing", claimed_at=utcnow()).execution_options(synchronize_session=False)
     ).rowcount

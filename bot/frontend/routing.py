@@ -7,9 +7,10 @@ step in a short transaction of its own, so no write lock is held while waiting f
 """
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from dataclasses import dataclass
-from typing import List
+from typing import Any, Iterable, List, Tuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -348,7 +349,7 @@ class FrontEnd:
         with self.db.sessions.begin() as session:
             return self.desk.check_waiting(session)
 
-    def purge_expired(self, now=None) -> int:
+    def purge_expired(self, now: dt.datetime | None = None) -> int:
         """Retention (hourly job): returns how many people were deleted; their mentors are told via the outbox."""
         with self.db.sessions.begin() as session:
             deleted, told = self.privacy.purge_expired(session, now)
@@ -369,10 +370,10 @@ class FrontEnd:
 
     # --- small helpers -----------------------------------------------------------------------------------------
     @staticmethod
-    def _text_to(chat_id: int, lang: str, message: str, buttons=(), **values) -> Outgoing:
+    def _text_to(chat_id: int, lang: str, message: str, buttons: Iterable[Tuple[str, str]] = (), **values: Any) -> Outgoing:
         return Outgoing(chat_id, translate(lang, message, values), list(buttons), content.languages()[lang].rtl)
 
-    def _say(self, first: Arrival, message: str, buttons=(), **values) -> Outgoing:
+    def _say(self, first: Arrival, message: str, buttons: Iterable[Tuple[str, str]] = (), **values: Any) -> Outgoing:
         return self._text_to(first.view.chat_id, first.lang, message, buttons, **values)
 
     @staticmethod

@@ -13,6 +13,7 @@ from bot.exchange import Outgoing
 from bot.handoff.matching import load, notify, request_values
 from bot.handoff.relay import relay_to_mentor
 from bot.handoff.replies import mentor_out, person_label, person_out
+from common.db import execute_dml
 from common.db.models import Handoff, Mentor, utcnow
 from common.i18n import translate
 from common.strings import mentor as m
@@ -31,7 +32,7 @@ def claim(session: Session, mentor: Mentor, case_id: int, now: dt.datetime | Non
         return [mentor_out(mentor, m.M_ALREADY_TAKEN, case=case_id)]
     if load(session, mentor) >= mentor.max_cases and not case.urgent:
         return [mentor_out(mentor, m.M_AT_CAPACITY, cap=mentor.max_cases)]
-    won = session.execute(
+    won = execute_dml(session,
         update(Handoff).where(Handoff.id == case_id, Handoff.status == "waiting")
         .values(status="claimed", mentor_id=mentor.id, claimed_at=now or utcnow())
         .execution_options(synchronize_session=False)

@@ -63,10 +63,10 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if args.mentors_command == "list":
         with sessions() as session:
-            for mentor in session.scalars(select(Mentor).order_by(Mentor.id)):
-                print(f"{mentor.id:>4}  {mentor.name:<20} {mentor.role:<10} {mentor.languages:<16} "
-                      f"{'on duty' if mentor.on_duty else 'off duty':<9} {desk.load(session, mentor)}/{mentor.max_cases}"
-                      f"{'' if mentor.active else '  (deactivated)'}")
+            for listed in session.scalars(select(Mentor).order_by(Mentor.id)):
+                print(f"{listed.id:>4}  {listed.name:<20} {listed.role:<10} {listed.languages:<16} "
+                      f"{'on duty' if listed.on_duty else 'off duty':<9} {desk.load(session, listed)}/{listed.max_cases}"
+                      f"{'' if listed.active else '  (deactivated)'}")
         return 0
     with sessions.begin() as session:
         mentor = session.get(Mentor, args.mentor_id)

@@ -88,7 +88,7 @@ def tell_supervisors(session: Session, case: Handoff, exclude: Iterable[int] = (
     on_duty = [s for s in supervisors if s.on_duty] or list(supervisors)
     skip = set(exclude)
     return [
-        mentor_out(s, m.M_FLAG_NOTICE, name=by.name if by else "—", case=case.id) if by is not None
+        mentor_out(s, m.M_FLAG_NOTICE, name=by.name, case=case.id) if by is not None
         else mentor_out(s, m.M_REQUEST, **request_values(case, s))
         for s in on_duty if s.id not in skip
     ]

@@ -16,6 +16,7 @@ from bot.handoff.hours import OpeningHours
 from bot.handoff.matching import notify, tell_supervisors
 from bot.handoff.replies import mentor_out, person_label, person_out
 from common import content
+from common.db import execute_dml
 from common.db.models import Handoff, Person, utcnow
 from common.i18n import translate
 from common.safety import numbers_line
@@ -120,7 +121,7 @@ def check_waiting(session: Session, hours: OpeningHours, timeout: dt.timedelta, 
     ).all()
     out = []
     for case in cases:  # with several bot instances each runs this job: one UPDATE decides who tells
-        told = session.execute(
+        told = execute_dml(session,
             update(Handoff).where(Handoff.id == case.id, Handoff.told_no_mentor_at.is_(None))
             .values(told_no_mentor_at=now).execution_options(synchronize_session=False)
         ).rowcount

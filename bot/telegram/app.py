@@ -10,7 +10,7 @@ import asyncio
 import logging
 import os
 import time
-from typing import Any, Awaitable, Dict, List
+from typing import Any, Awaitable, Callable, Coroutine, Dict, List
 
 from telegram import BotCommand, Update
 from telegram.error import TelegramError
@@ -28,8 +28,10 @@ from telegram.ext import (
 from telegram.request import HTTPXRequest
 
 from bot import outbox
+from bot.config import Settings
 from bot.exchange import Incoming, Outgoing
 from bot.frontend import FrontEnd
+from bot.rasa_client import RasaServer
 from bot.telegram.render import keyboard, parts
 from common import content, content_store
 from common.i18n import translate
@@ -180,20 +182,25 @@ def _incoming(update: Update, kind: str, text: str = "") -> Incoming:
     )
 
 
+def _text(update: Update) -> str:
+    message = update.effective_message
+    return (message.text if message is not None else None) or ""
+
+
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A text message (one that starts with "/" but is no command Telegram recognised gets the help text)."""
-    text = update.effective_message.text or ""
+    text = _text(update)
     kind = "command" if text.startswith("/") else "text"
     await deliver(context, await context.application.bot_data["assistant"].handle(_incoming(update, kind, text)))
 
 
 async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A command (/start, /mydata, a mentor's /duty, a deep link /start CODE, or one we do not know)."""
-    text = update.effective_message.text or ""
+    text = _text(update)
     await deliver(context, await context.application.bot_data["assistant"].handle(_incoming(update, "command", text)))
 
 
-def on_kind(kind: str):
+def on_kind(kind: str) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]:
     async def handler(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A voice note, photo, sticker, location...: a clear reply, never silence."""
         await deliver(context, await context.application.bot_data["assistant"].handle(_incoming(update, kind)))
@@ -209,6 +216,8 @@ async def on_edited(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A pressed inline button."""
     query = update.callback_query
+    if query is None:  # a CallbackQueryHandler only calls this with one
+        return
     await query.answer()
     data = query.data or ""
     replies = await context.application.bot_data["assistant"].press(_incoming(update, "button", data))
@@ -337,14 +346,17 @@ def build_application(
     application.add_handler(CallbackQueryHandler(on_button))  # an old or forged button: "no longer active"
     application.add_handler(MessageHandler(filters.ALL, on_other))
     application.add_error_handler(on_error)
-    application.job_queue.run_repeating(retry_pending, interval=retry_interval, first=retry_interval)
-    application.job_queue.run_repeating(check_waiting, interval=waiting_interval, first=waiting_interval)
-    application.job_queue.run_repeating(deliver_outbox, interval=outbox_interval, first=outbox_interval)
-    application.job_queue.run_repeating(purge_expired, interval=3600, first=60)
+    jobs = application.job_queue
+    if jobs is None:  # python-telegram-bot installed without its job-queue extra
+        raise RuntimeError("python-telegram-bot[job-queue] is required (requirements/app.in)")
+    jobs.run_repeating(retry_pending, interval=retry_interval, first=retry_interval)
+    jobs.run_repeating(check_waiting, interval=waiting_interval, first=waiting_interval)
+    jobs.run_repeating(deliver_outbox, interval=outbox_interval, first=outbox_interval)
+    jobs.run_repeating(purge_expired, interval=3600, first=60)
     return application
 
 
-def run(settings, stack) -> None:
+def run(settings: Settings, stack: RasaServer) -> None:
     """Run the bot until Ctrl-C: long polling, or a webhook when TELEGRAM_WEBHOOK_URL is set."""
     from bot.rasa_client import RasaClient
     from common.db import make_engine, migrate, session_factory

@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, cast
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import CursorResult, Engine, UpdateBase, create_engine, event
+from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import ConnectionPoolEntry
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -17,7 +20,7 @@ def make_engine(url: str) -> Engine:
     foreign keys; a 5 s busy timeout. PostgreSQL (production): connecting gives up after 5 s and a statement or lock
     wait after 15 s, so a database that hangs turns into an error the person is told about, not an endless wait.
     """
-    connect_args: dict = {}
+    connect_args: dict[str, Any] = {}
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     if url.startswith("postgresql"):
@@ -27,7 +30,7 @@ def make_engine(url: str) -> Engine:
     if engine.dialect.name == "sqlite":
 
         @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(connection, _record) -> None:  # pragma: no cover - trivial
+        def _sqlite_pragmas(connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:  # pragma: no cover - trivial
             cursor = connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
@@ -40,6 +43,12 @@ def make_engine(url: str) -> Engine:
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def execute_dml(session: Session, statement: UpdateBase) -> CursorResult[Any]:
+    """`session.execute` of an INSERT, UPDATE or DELETE, typed as the CursorResult it returns for one, whose
+    `rowcount` (rows matched) decides the conditional UPDATEs. SQLAlchemy 2.0 types every `execute` as `Result`."""
+    return cast(CursorResult[Any], session.execute(statement))
 
 
 def migrate(url: str) -> None:
