@@ -42,6 +42,10 @@ class Settings:
     admin_port: int = 8080
     admin_secret_key: str = "dev-only-admin-secret"
     admin_cookie_secure: bool = True
+    log_dir: Path = field(default=ROOT / "var" / "log")  # one log file per server `make run` starts
+    restart_delay: float = 1.0  # a crashed server is started again after this many seconds, doubling per crash in a row
+    restart_delay_max: float = 60.0  # ... up to this many
+    restart_reset_after: float = 60.0  # a server up this long starts over at restart_delay when it crashes next
     locales_dir: Path = field(default=ROOT / "locales")
     content_dir: Path = field(default=ROOT / "content")
 
@@ -84,4 +88,8 @@ class Settings:
             admin_port=int(_env("ADMIN_PORT", "8080")),
             admin_secret_key=_env("ADMIN_SECRET_KEY", cls.admin_secret_key),
             admin_cookie_secure=_env("ADMIN_COOKIE_SECURE", "true").lower() not in ("0", "false", "no"),
+            log_dir=Path(_env("LOG_DIR", str(ROOT / "var" / "log"))),
+            restart_delay=float(_env("RESTART_DELAY", "1")),
+            restart_delay_max=float(_env("RESTART_DELAY_MAX", "60")),
+            restart_reset_after=float(_env("RESTART_RESET_AFTER", "60")),
         )
