@@ -45,6 +45,10 @@ class Settings:
     flood_messages: int = 8  # more than this many messages from one person ...
     flood_seconds: float = 10.0  # ... within this window: one polite notice, the rest are not processed
     outbox_interval: float = 1.0  # seconds between two deliveries of the outbox (admin, CLI and job messages)
+    log_dir: Path = field(default=ROOT / "var" / "log")  # one log file per server `make run` starts
+    restart_delay: float = 1.0  # a crashed server is started again after this many seconds, doubling per crash in a row
+    restart_delay_max: float = 60.0  # ... up to this many
+    restart_reset_after: float = 60.0  # a server up this long starts over at restart_delay when it crashes next
     locales_dir: Path = field(default=ROOT / "locales")
     content_dir: Path = field(default=ROOT / "content")
 
@@ -90,4 +94,8 @@ class Settings:
             flood_messages=int(_env("FLOOD_MESSAGES", "8")),
             flood_seconds=float(_env("FLOOD_SECONDS", "10")),
             outbox_interval=float(_env("OUTBOX_INTERVAL", "1.0")),
+            log_dir=Path(_env("LOG_DIR", str(ROOT / "var" / "log"))),
+            restart_delay=float(_env("RESTART_DELAY", "1")),
+            restart_delay_max=float(_env("RESTART_DELAY_MAX", "60")),
+            restart_reset_after=float(_env("RESTART_RESET_AFTER", "60")),
         )

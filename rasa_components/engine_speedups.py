@@ -10,23 +10,30 @@ places that redo constant work on every call:
    `inspect.isabstract` (~13 %). Here: a dictionary of the same walk, in the same order (first match wins), rebuilt
    once when a name is missing, and Rasa's own lookup as the last word (same default and error).
 
-Installed when the Rasa engine imports this package (`rasa_components/__init__.py`); tested in
-tests/rasa_components/test_engine_speedups.py against Rasa's originals.
+Installed when the Rasa engine imports this package (`rasa_components/__init__.py`), and only on the Rasa versions
+they were written and tested for (`SUPPORTED_RASA`, 3.6.x): on any other version Rasa is left untouched and a
+warning says so, once. Tested in tests/rasa_components/test_engine_speedups.py against Rasa's originals.
 """
 from __future__ import annotations
 
+import logging
 from functools import lru_cache
-from typing import Any, Dict, Type
+from typing import Any, Dict, Tuple, Type
 
 import jsonschema
+import rasa
 from jsonschema.exceptions import best_match
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.constants import DOCS_BASE_URL
 from rasa.shared.core.events import Event
 from rasa.shared.utils.common import all_subclasses
 
+logger = logging.getLogger(__name__)
+
+SUPPORTED_RASA: Tuple[int, int] = (3, 6)  # major, minor: the internals patched here were read and tested on 3.6.x
 ORIGINAL_RESOLVE_BY_TYPE = Event.resolve_by_type
 ORIGINAL_VALIDATE_ACTION_RESULT = RemoteAction._validate_action_result
+_warned = False
 
 
 @lru_cache(maxsize=1)
@@ -70,6 +77,32 @@ def resolve_by_type(type_name: str, default: Type[Event] | None = None) -> Type[
     return ORIGINAL_RESOLVE_BY_TYPE(type_name, default)  # "topic", the default, or Rasa's own error
 
 
-def install() -> None:
+def supported(version: str) -> bool:
+    """Whether `version` (e.g. "3.6.21") is a Rasa release these speed-ups were written for."""
+    try:
+        return tuple(int(part) for part in version.split(".")[:2]) == SUPPORTED_RASA
+    except ValueError:
+        return False
+
+
+def installed() -> bool:
+    return RemoteAction._validate_action_result is validate_action_result and Event.resolve_by_type is resolve_by_type
+
+
+def install(version: str | None = None) -> bool:
+    """Patch Rasa (once) when its version (`rasa.__version__` unless given) is supported; otherwise leave it untouched
+    and warn, once per process. Returns whether the speed-ups are in place."""
+    global _warned
+    version = rasa.__version__ if version is None else version
+    if not supported(version):
+        if not _warned:
+            _warned = True
+            logger.warning("Rasa %s: engine speed-ups not installed (written and tested for Rasa %d.%d.x only)",
+                           version, *SUPPORTED_RASA)
+        return False
+    if installed():
+        return True
     RemoteAction._validate_action_result = validate_action_result  # type: ignore[method-assign]
     Event.resolve_by_type = staticmethod(resolve_by_type)  # type: ignore[method-assign]
+    logger.info("Rasa %s: engine speed-ups installed (cached action-response validator, event class index)", version)
+    return True
