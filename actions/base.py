@@ -21,6 +21,7 @@ SLOT_LANGUAGE_CHOSEN = "language_chosen"
 SLOT_COUNTRY = "country"
 SLOT_PENDING_TOPIC = "pending_topic"
 SLOT_PENDING_OFFER = "pending_offer"
+OFFER_SAFETY = "safety"  # see actions.safety
 SLOT_MISSES = "misses"
 SLOT_CITY = "city"
 # the service directory's kinds listed under a topic's answer (common.content_store.Place)
@@ -147,6 +148,8 @@ class LocalizedAction(Action, abc.ABC):
 
     #: whether this reply means the assistant understood the person (resets the misunderstanding count)
     understood: bool = True
+    #: whether this action answers an open "are you safe right now?" (others ask it again: never assumed safe)
+    resolves_safety_question: bool = False
 
     @abc.abstractmethod
     def name(self) -> str:
@@ -161,6 +164,11 @@ class LocalizedAction(Action, abc.ABC):
     ) -> List[EventType]:
         turn = Turn.from_tracker(tracker, dispatcher)
         extra = self.respond(turn)
+        if tracker.get_slot(SLOT_PENDING_OFFER) == OFFER_SAFETY and not self.resolves_safety_question:
+            from actions.safety import ask_if_safe  # the safety question stays open until it is answered
+
+            extra = [e for e in extra if not (isinstance(e, dict) and e.get("name") == SLOT_PENDING_OFFER)]
+            extra += ask_if_safe(turn, messages.SAFETY_AGAIN)
         if self.understood and tracker.get_slot(SLOT_MISSES):
             extra.append(SlotSet(SLOT_MISSES, 0.0))
         if turn.front_end_hands_off:  # tell the front end what was settled, so it needs no second request for the slots

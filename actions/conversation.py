@@ -14,8 +14,15 @@ from actions.base import (
     StaticReply,
     Turn,
 )
-from actions.safety import OFFER_MENTOR, OFFER_MENTOR_NOT_UNDERSTOOD, ActionRequestMentor
-from common import content, contract
+from actions.safety import (
+    OFFER_MENTOR,
+    OFFER_MENTOR_AFTER_THOUGHTS,
+    OFFER_MENTOR_NOT_UNDERSTOOD,
+    OFFER_SAFETY,
+    ActionRequestMentor,
+    urgent_person,
+)
+from common import content, contract, safety
 from common.strings import assistant as messages
 
 OFFER_DELETE = "delete"
@@ -101,13 +108,24 @@ class ActionAnswerOffer(LocalizedAction):
     def name(self) -> str:
         return "action_answer_offer"
 
+    resolves_safety_question = True
+
     def respond(self, turn: Turn) -> List[EventType]:
         offer = turn.tracker.get_slot(SLOT_PENDING_OFFER)
         said_yes = turn.tracker.get_intent_of_latest_message() == "affirm"
         cleared = [SlotSet(SLOT_PENDING_OFFER, None)]
+        if offer == OFFER_SAFETY and said_yes:  # "I am safe right now": thank, and offer a person now
+            turn.say(messages.SAFETY_SAFE_REPLY, buttons=turn.yes_no_buttons())
+            return [SlotSet(SLOT_PENDING_OFFER, OFFER_MENTOR_AFTER_THOUGHTS)]
+        if offer == OFFER_SAFETY:  # "I am not safe": a person now, urgently
+            turn.say(messages.SAFETY_NOT_SAFE_REPLY, emergency=safety.EMERGENCY)
+            urgent_person(turn, "not_safe")
+            return cleared
+        if offer == OFFER_MENTOR_AFTER_THOUGHTS and said_yes:
+            return ActionRequestMentor().respond(turn, "thoughts")
         if offer in (OFFER_MENTOR, OFFER_MENTOR_NOT_UNDERSTOOD) and said_yes:
             return ActionRequestMentor().respond(turn, "distress" if offer == OFFER_MENTOR else "not_understood")
-        if offer in (OFFER_MENTOR, OFFER_MENTOR_NOT_UNDERSTOOD):
+        if offer in (OFFER_MENTOR, OFFER_MENTOR_NOT_UNDERSTOOD, OFFER_MENTOR_AFTER_THOUGHTS):
             turn.say(messages.MENTOR_OFFER_DECLINED)
             return cleared
         if offer == OFFER_DELETE and said_yes:

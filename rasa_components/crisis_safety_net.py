@@ -29,6 +29,7 @@ from rasa_components.normalizing_tokenizer import normalise
 logger = logging.getLogger(__name__)
 
 CRISIS = "crisis"
+NET = "crisis_net"  # added to the parse result when the patterns made the message a crisis (read by CrisisTriage)
 PATTERNS_FILE = "patterns.json"
 
 
@@ -115,8 +116,13 @@ class CrisisKeywordSafetyNet(GraphComponent):
             if not self._patterns.match(text):
                 self._unfallback_safety(message)
                 continue
-            confidence = max(self._config["confidence"], (message.get(INTENT) or {}).get("confidence") or 0.0)
+            before = message.get(INTENT) or {}
+            confidence = max(self._config["confidence"], before.get("confidence") or 0.0)
             top = {"name": CRISIS, "confidence": confidence}
+            # what the classifier made of it, for the triage: "only the net saw a crisis" is answered differently
+            ranking_before = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != "nlu_fallback"]
+            model_intent = ranking_before[0]["name"] if ranking_before else before.get("name")
+            message.set(NET, {"model_intent": model_intent}, add_to_output=True)
             ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != CRISIS]
             message.set(INTENT, top, add_to_output=True)
             message.set(INTENT_RANKING_KEY, [top] + ranking, add_to_output=True)

@@ -46,6 +46,7 @@ class Arrival:
     lang: str
     consented: bool
     case_id: int | None
+    case_waiting: bool = False  # the open case waits for a mentor (nobody has claimed it yet)
 
 
 class FrontEnd:
@@ -165,7 +166,8 @@ class FrontEnd:
 
     def _arrival(self, session: Session, person: Person, lang: str) -> Arrival:
         case = self.desk.open_case(session, person)
-        return Arrival(person.id, PersonView.of(person), lang, person.consent_at is not None, case.id if case else None)
+        return Arrival(person.id, PersonView.of(person), lang, person.consent_at is not None, case.id if case else None,
+                       case is not None and case.status == "waiting")
 
     # --- a person's message ------------------------------------------------------------------------------------
     async def _before_consent(self, first: Arrival, incoming: Incoming) -> List[Outgoing]:
@@ -210,12 +212,14 @@ class FrontEnd:
         return out + await self.process_pending(first.person_id, announce_down=True)
 
     async def _during_handoff(self, first: Arrival, incoming: Incoming) -> List[Outgoing]:
-        """The hand-off state, not Rasa, decides: the message goes to the mentor (or waits for one). Rasa only
-        classifies it (`/model/parse` stores nothing), so that a crisis still reaches the crisis layer."""
+        """The hand-off state, not Rasa, decides: the message goes to the mentor (or waits for one). Rasa classifies
+        it (`/model/parse` stores nothing), so that a crisis still reaches the crisis layer; and while the person waits
+        for a mentor, a navigation question is answered too (waiting is not a dead end)."""
         await self.db.transaction(_store, first.person_id, incoming.update_id, incoming.kind, None, "relayed")
         out: List[Outgoing] = []
         text = incoming.text.strip() if incoming.kind == "text" else ""
-        crisis = bool(text) and await self.bridge.intent(text) == "crisis"
+        intent = await self.bridge.intent(text) if text else None
+        crisis = intent == "crisis"
         if crisis:
             out.append(self._text(first, safety.crisis_reply(first.lang, first.view.country)))
         if incoming.kind == "text" and not text:
@@ -229,7 +233,25 @@ class FrontEnd:
             escalated = self.desk.escalate(session, case, first.lang) if crisis and not case.urgent else []
             return escalated + self.desk.from_person(session, person, first.lang, case, relayed)
 
-        return out + await self.db.transaction(to_mentor)
+        kept = await self.db.transaction(to_mentor)
+        if first.case_waiting and intent in pickers.TOPIC_ORDER:
+            answer = await self._answer_while_waiting(first, text)
+            if answer:  # the answer instead of "kept for the mentor"; the mentor still gets the message
+                answer[-1].text += "\n\n" + translate(first.lang, handoff_messages.WHILE_WAITING)
+                return out + [o for o in kept if o.chat_id != first.view.chat_id] + answer
+        return out + kept
+
+    async def _answer_while_waiting(self, first: Arrival, text: str) -> List[Outgoing]:
+        """A navigation question while waiting for a mentor: Rasa answers it (the paused conversation is resumed for
+        this one message, then paused again). Nothing if Rasa is unavailable: the person still hears it is kept."""
+        try:
+            said = await self.bridge.send(first.view, text[:MAX_TEXT])
+        except inbox.RasaUnavailable:
+            return []
+        finally:
+            if first.view.paused:
+                await self.bridge.event(first.view.pseudonym, "pause")
+        return said.shown(first.view.chat_id, first.lang) if not said.signals.acts else []
 
     async def process_pending(self, person_id: int, announce_down: bool) -> List[Outgoing]:
         """Send the person's kept messages to Rasa, oldest first. If Rasa is down they stay kept and, when

@@ -15,8 +15,19 @@ from common.i18n import translate
 from common.strings import assistant as assistant_messages
 from common.strings import mentor as m
 
-REASONS = {"crisis": m.M_REASON_CRISIS, "distress": m.M_REASON_DISTRESS, "request": m.M_REASON_REQUEST,
-           "not_understood": m.M_REASON_NOT_UNDERSTOOD}
+REASONS = {"crisis": m.M_REASON_CRISIS, "not_safe": m.M_REASON_NOT_SAFE, "thoughts": m.M_REASON_THOUGHTS,
+           "distress": m.M_REASON_DISTRESS, "request": m.M_REASON_REQUEST, "not_understood": m.M_REASON_NOT_UNDERSTOOD}
+URGENT_REASONS = {"crisis", "not_safe"}  # imminent danger, or "I am not safe": every mentor of the language and supervisors
+
+
+def risk(case: Handoff) -> int:
+    """How the queue is ordered: urgent (imminent danger, not safe), then thoughts of suicide, then the rest."""
+    return 2 if case.urgent else 1 if case.reason == "thoughts" else 0
+
+
+def by_risk(cases: Iterable[Handoff]) -> List[Handoff]:
+    """Highest risk first, then who has waited longest."""
+    return sorted(cases, key=lambda case: (-risk(case), case.id))
 
 
 def load(session: Session, mentor: Mentor) -> int:
@@ -60,7 +71,8 @@ def notice(session: Session, case: Handoff, mentor: Mentor) -> Outgoing:
 def request_values(case: Handoff, mentor: Mentor) -> dict:
     ui = mentor.ui_language
     return dict(
-        case=case.id, urgent=translate(ui, m.M_URGENT) if case.urgent else "",
+        case=case.id,
+        urgent=translate(ui, m.M_URGENT) if case.urgent else translate(ui, m.M_RISK_THOUGHTS) if risk(case) == 1 else "",
         language=content.languages()[case.language].name, country=case.country or "?",
         summary=summary(case, ui),
     )

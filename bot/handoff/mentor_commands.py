@@ -12,7 +12,7 @@ from bot.exchange import Incoming, Outgoing
 from bot.handoff import relay
 from bot.handoff.claims import claim, close, current, handover
 from bot.handoff.invites import welcome
-from bot.handoff.matching import notice, request_values, tell_supervisors
+from bot.handoff.matching import by_risk, notice, request_values, tell_supervisors
 from bot.handoff.replies import language_names, mentor_out, person_label
 from common import content
 from common.db.models import CaseNote, Handoff, Mentor
@@ -95,7 +95,7 @@ def duty(session: Session, mentor: Mentor, on: bool) -> List[Outgoing]:
         return [mentor_out(mentor, m.M_DUTY_OFF)]
     out = [mentor_out(mentor, m.M_DUTY_ON, languages=language_names(mentor), cap=mentor.max_cases)]
     # requests left while nobody was on duty reach the first mentor who comes
-    waiting = session.scalars(select(Handoff).where(Handoff.status == "waiting").order_by(Handoff.id)).all()
+    waiting = by_risk(session.scalars(select(Handoff).where(Handoff.status == "waiting")).all())
     for case in waiting:
         if mentor.serves(case.language, case.country) and (case.urgent or not mentor.is_supervisor):
             out.append(notice(session, case, mentor))
@@ -103,8 +103,8 @@ def duty(session: Session, mentor: Mentor, on: bool) -> List[Outgoing]:
 
 
 def queue(session: Session, mentor: Mentor) -> List[Outgoing]:
-    waiting = [
-        case for case in session.scalars(select(Handoff).where(Handoff.status == "waiting").order_by(Handoff.id))
+    waiting = [  # highest risk first, then who has waited longest
+        case for case in by_risk(session.scalars(select(Handoff).where(Handoff.status == "waiting")).all())
         if mentor.serves(case.language, case.country)
     ]
     if not waiting:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from bot.exchange import Outgoing
 from bot.handoff.claims import close, retract
 from bot.handoff.hours import OpeningHours
-from bot.handoff.matching import notify, tell_supervisors
+from bot.handoff.matching import REASONS, URGENT_REASONS, notify, tell_supervisors
 from bot.handoff.replies import mentor_out, person_label, person_out
 from common import content
 from common.db import execute_dml
@@ -44,11 +44,11 @@ def request(
     now = now or utcnow()
     case = open_case(session, person)
     if case is not None:
-        if reason == "crisis" and not case.urgent:
-            return escalate(session, case, lang)
+        if reason in URGENT_REASONS and not case.urgent:
+            return escalate(session, case, lang, reason)
         return [person_out(person, lang, m.ALREADY_WAITING if case.status == "waiting" else m.IN_MENTOR_CHAT)]
     case = Handoff(
-        person=person, language=lang, country=person.country, reason=reason, urgent=reason == "crisis",
+        person=person, language=lang, country=person.country, reason=reason, urgent=reason in URGENT_REASONS,
         topics=",".join(dict.fromkeys(topics))[:200],
         summary="\n".join(text[:MAX_SUMMARY_CHARS] for text in list(summary)[-MAX_SUMMARY_MESSAGES:]),
     )
@@ -66,15 +66,15 @@ def request(
     return out + notices
 
 
-def escalate(session: Session, case: Handoff, lang: str) -> List[Outgoing]:
+def escalate(session: Session, case: Handoff, lang: str, reason: str = "crisis") -> List[Outgoing]:
     """A crisis while a case is open: mark it urgent and tell its mentor, or everyone who can take it."""
-    case.urgent, case.reason = True, "crisis"
+    case.urgent, case.reason = True, reason
     person = case.person
     if case.status == "claimed" and case.mentor is not None:
         out = [mentor_out(case.mentor, m.M_REQUEST, case=case.id, urgent=translate(case.mentor.ui_language, m.M_URGENT),
                           language=content.languages()[case.language].name, country=case.country or "?",
                           summary=translate(case.mentor.ui_language, m.M_SUMMARY_REASON,
-                                            reason=translate(case.mentor.ui_language, m.M_REASON_CRISIS)))]
+                                            reason=translate(case.mentor.ui_language, REASONS[reason])))]
         return out + tell_supervisors(session, case, exclude={case.mentor.id})
     return [person_out(person, lang, m.SEARCHING_URGENT)] + notify(session, case)
 

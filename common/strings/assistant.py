@@ -69,6 +69,21 @@ DISTRESS = _(
 MENTOR_OFFER_DECLINED = _(
     "That is OK. If you change your mind, just write \"mentor\". I am here if you need information."
 )
+SAFETY_QUESTION = _(
+    "I want to ask you directly, because you matter: are you safe right now? If you are thinking of ending your "
+    "life, you can tell me here. I will get a person to you."
+)
+SAFETY_SAFE = _("I am safe right now")
+SAFETY_NOT_SAFE = _("I am not safe")
+SAFETY_SAFE_REPLY = _(
+    "Thank you for telling me. You do not have to carry this alone. Would you like to talk to a peer mentor now, "
+    "a person who speaks your language?"
+)
+SAFETY_NOT_SAFE_REPLY = _(
+    "Thank you for telling me. I am getting a person for you now. If you can, call %(emergency)s now, or go to "
+    "someone near you and stay with them."
+)
+SAFETY_AGAIN = _("Before anything else, please tell me: are you safe right now?")
 MENTOR_REQUEST = _(
     "I am noting that you want to talk to a peer mentor who speaks your language. Peer mentors are "
     "reached through this chat in Telegram; if none is available, I will tell you honestly. If you are "

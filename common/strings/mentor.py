@@ -15,6 +15,7 @@ SEARCHING_URGENT = _(
 )
 ALREADY_WAITING = _("You are already waiting for a peer mentor. What you write here is kept for them. To cancel, send /end.")
 KEPT_FOR_MENTOR = _("Thank you, I have kept this for the peer mentor.")
+WHILE_WAITING = _("(The peer mentor will also see this message when they join. To cancel your request, send /end.)")
 NO_MENTOR_NOW = _(
     "I am sorry: no peer mentor is free right now. Mentors are usually available: %(hours)s. "
     "The next time mentors are on duty: %(opening)s.\n\n"
@@ -63,6 +64,7 @@ M_DUTY_ON = _("You are on duty for: %(languages)s (at most %(cap)s chats at a ti
 M_DUTY_OFF = _("You are off duty. Your open chats stay open.")
 M_REQUEST = _("New request #%(case)s%(urgent)s\nLanguage: %(language)s · Country: %(country)s\n%(summary)s")
 M_URGENT = _(" – URGENT (crisis)")
+M_RISK_THOUGHTS = _(" – risk: thoughts of suicide")
 M_CLAIM = _("Take this chat")
 M_TAKEN = _("Request #%(case)s was taken by %(name)s.")
 M_TAKEN_BY_YOU = _("You took request #%(case)s.")
@@ -105,6 +107,8 @@ M_HELP = _(
 M_LANGUAGES = _("You take requests in: %(languages)s. To change them send /languages with the codes, e.g. /languages %(example)s (codes: %(codes)s).")
 M_SUMMARY_REASON = _("Reason: %(reason)s")
 M_REASON_CRISIS = _("crisis (the emergency and crisis numbers were given first)")
+M_REASON_THOUGHTS = _("thoughts of suicide, no danger right now stated (the crisis numbers were given first)")
+M_REASON_NOT_SAFE = _("said they are not safe after thoughts of suicide (the crisis numbers were given first)")
 M_REASON_DISTRESS = _("emotional distress")
 M_REASON_REQUEST = _("asked for a peer mentor")
 M_REASON_NOT_UNDERSTOOD = _("the assistant did not understand")

@@ -13,6 +13,7 @@ def make_tracker(
     entities: List[Dict[str, Any]] | None = None,
     metadata: Dict[str, Any] | None = None,
     sender_id: str = "test-user",
+    triage: Dict[str, Any] | None = None,
 ) -> Tracker:
     latest = {
         "text": text,
@@ -20,6 +21,7 @@ def make_tracker(
         "intent_ranking": [{"name": intent, "confidence": 0.99}],
         "entities": entities or [],
         "metadata": metadata or {},
+        **({"triage": triage} if triage else {}),  # added by rasa_components.crisis_triage to a crisis
     }
     return Tracker(
         sender_id=sender_id,
