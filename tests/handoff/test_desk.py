@@ -259,3 +259,21 @@ def test_a_mentor_sets_their_languages(sessions):
         assert amal.language_list == ["ar", "fa"]  # unknown codes change nothing
         out = desk.request(session, person(session, 12, "fa"), "fa", "request", now=NOW)
         assert amal.chat_id in chats(out)
+
+
+def test_the_queue_is_ordered_by_risk_then_by_waiting_time_and_shows_the_level(sessions):
+    desk = make_desk()
+    with sessions.begin() as session:
+        desk.request(session, person(session, 31, "ar"), "ar", "request", now=NOW)
+        desk.request(session, person(session, 32, "ar"), "ar", "thoughts", now=NOW)
+        desk.request(session, person(session, 33, "ar"), "ar", "distress", now=NOW)
+        desk.request(session, person(session, 34, "ar"), "ar", "not_safe", now=NOW)
+        later = mentor(session, desk, 691, "ar")
+        out = desk.queue(session, later)
+        notices = [o for o in out if o.buttons]
+        by_person = {case.id: case.person.chat_id for case in session.scalars(select(Handoff))}
+        order = [by_person[int(o.buttons[0][1].split(":")[1])] for o in notices]
+        assert order == [34, 32, 31, 33]  # not safe (urgent), thoughts, then the others by waiting time
+        assert translate("en", m.M_URGENT) in notices[0].text
+        assert translate("en", m.M_RISK_THOUGHTS) in notices[1].text
+        assert session.get(Handoff, next(i for i, chat in by_person.items() if chat == 34)).urgent
