@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.privacy import pseudonym
+from bot.telegram.render import tappable
 from common import content, safety
 from common.db import make_engine, session_factory
 from common.db.models import Handoff, Person, RelayMessage
@@ -37,9 +38,9 @@ def test_my_tooth_is_killing_me_gets_the_dental_answer_and_no_mentor_alert(teleg
     sent = onboard(fake_api, user, lang, "DE")
     fake_api.send_text(user, text)
     replies = [visible(r.text) for r in fake_api.wait_for(user, 1, after=sent)]
-    dental = visible(translate(lang, content.answer("dental_care", "DE").text, content.numbers("DE")))
+    dental = visible(tappable(translate(lang, content.answer("dental_care", "DE").text, content.numbers("DE"))))
     assert replies[0].startswith(dental[:50]), replies
-    assert not any(visible(safety.crisis_reply(lang, "DE"))[:40] in r for r in replies)
+    assert not any(visible(tappable(safety.crisis_reply(lang, "DE")))[:40] in r for r in replies)
     assert cases_of(telegram_bot, user) == []  # nobody was alerted, nobody is waiting
 
 
@@ -55,7 +56,7 @@ def test_i_took_all_my_pills_gets_the_numbers_first_and_an_urgent_handoff(telegr
     sent = onboard(fake_api, user, lang, country)
     fake_api.send_text(user, text)
     replies = [visible(r.text) for r in fake_api.wait_for(user, 2, after=sent)]
-    assert replies[0] == visible(safety.crisis_reply(lang, country))
+    assert replies[0] == visible(tappable(safety.crisis_reply(lang, country)))
     assert visible(translate(lang, m.SEARCHING_URGENT)) in replies
     [case] = cases_of(telegram_bot, user)
     assert case.urgent and case.reason == "crisis"
@@ -65,10 +66,10 @@ def test_not_safe_after_the_safety_question_opens_an_urgent_handoff(telegram_bot
     user = next(_users)
     sent = onboard(fake_api, user, "en", "DK")
     fake_api.send_text(user, "honestly i think everyone would be better off if i just wasnt around anymore")
-    replies = fake_api.wait_for(user, 2, after=sent)
-    assert visible(replies[0].text) == visible(safety.crisis_reply("en", "DK"))
+    replies = fake_api.wait_for(user, 1, after=sent)  # numbers, then the question (one Telegram message, buttons under it)
     question = replies[-1]
-    assert visible(question.text) == translate("en", assistant_messages.SAFETY_QUESTION)
+    numbers_then_question = visible(tappable(safety.crisis_reply("en", "DK"))) + "\n\n" + translate("en", assistant_messages.SAFETY_QUESTION)
+    assert visible(question.text) == numbers_then_question
     assert cases_of(telegram_bot, user) == []  # thoughts: asked first, nobody alerted yet
     sent += len(replies)
     not_safe = next(b["callback_data"] for b in question.buttons if b["text"] == translate("en", assistant_messages.SAFETY_NOT_SAFE))
@@ -85,7 +86,7 @@ def test_a_person_waiting_for_a_mentor_gets_answers_and_the_mentor_still_gets_th
     sent = onboard(fake_api, user, "uk", "DE")
     fake_api.send_text(user, "/mentor")
     sent += len(fake_api.wait_for(user, 1, after=sent))
-    question = "у мене болить зуб вночі, стоматолог закритий, куди звернутися?"
+    question = "підкажіть, як отримати перекладача до лікаря, бо я погано знаю німецьку?"
     fake_api.send_text(user, question)
     replies = [visible(r.text) for r in fake_api.wait_for(user, 1, after=sent)]
     note = translate("uk", m.WHILE_WAITING)
