@@ -141,7 +141,8 @@ def test_crisis_gives_the_numbers_first_then_an_urgent_notification(telegram_bot
     supervisor = register_mentor(fake_api, telegram_bot, "da,en", "Mette", supervisor=True)
     person = new_user()
     sent = onboard(fake_api, person, "ar", "DK")
-    fake_api.send_text(person, "ما عاد اتحمل، افكر انتحر")
+    # imminent danger (an act now): since crisis triage (#14), thoughts of suicide first get the safety question
+    fake_api.send_text(person, "ما عاد اتحمل، هلق بلعت كل الحبوب اللي عندي")
     replies = fake_api.wait_for(person, 2, after=sent)
     assert "70 201 201" in replies[0].text and "112" in replies[0].text
     assert visible(replies[1].text) == translate("ar", m.SEARCHING_URGENT)
