@@ -14,7 +14,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Annotated, Callable, Iterator
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
@@ -50,6 +50,11 @@ def get_tracker(request: Request) -> Engine:
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 DeskDep = Annotated[Desk, Depends(get_desk)]  # invites and deactivation go through the hand-off desk
 TrackerDep = Annotated[Engine, Depends(get_tracker)]  # Rasa's tracker store, read for insight
+
+
+# --- path parameters ---------------------------------------------------------------------------------------------
+MAX_ID = 2**31 - 1  # the largest id an INTEGER column holds (PostgreSQL); a 20-digit id is a 422, not a 500
+RowId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 # --- the database session ----------------------------------------------------------------------------------------
