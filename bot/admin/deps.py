@@ -71,10 +71,11 @@ SessionDep = Annotated[Session, Depends(get_db, scope="function")]
 
 # --- who is asking -----------------------------------------------------------------------------------------------
 def current_user(request: Request, db: SessionDep) -> StaffUser:
-    """The logged-in, active staff member, or LoginNeeded."""
-    user_id = request.session.get("user_id")
-    user = db.get(StaffUser, user_id) if user_id else None
-    if user is None or not user.active:
+    """The logged-in, active staff member whose session has not been ended since (logout, deactivation, a new
+    password: security.session_user), or LoginNeeded."""
+    user = security.session_user(db, request.session)
+    if user is None:
+        request.session.pop("user_id", None)
         raise LoginNeeded()
     request.state.user = user  # the page header (and "Log out") also on a refusal
     return user
@@ -95,6 +96,7 @@ def require_role(needed: str) -> Callable[[StaffUser], StaffUser]:
         return user
 
     user_with_role.__name__ = f"require_{needed}"
+    user_with_role.needed_role = needed  # type: ignore[attr-defined]  # read by bot.admin.middleware.RequestGate
     return user_with_role
 
 

@@ -36,6 +36,8 @@ _STRAY_PERCENT = re.compile(r"%(?!\(\w+\)s)")
 # a run of digits, possibly grouped by single spaces, dots, hyphens or slashes: "70 201 201", "116117", "112"
 _DIGIT_RUN = re.compile(r"\d(?:[ .\-/\u00a0\u202f]?\d)*")
 MIN_NUMBER_DIGITS = 3
+MAX_ANSWER_CHARS = 3000  # far above the longest shipped answer (~500), below Telegram's 4096 with the source line added
+MAX_SOURCE_NAME, MAX_SOURCE_URL = 200, 500  # answer_text.*_source_name / *_source_url
 
 
 class NotFound(LookupError):
@@ -160,6 +162,11 @@ def validate_answer(text: str, source_name: str, source_url: str, country: str, 
     problems = []
     if not text.strip():
         problems.append("The answer is empty.")
+    if len(text) > MAX_ANSWER_CHARS:
+        problems.append(f"The answer has {len(text):,} characters: at most {MAX_ANSWER_CHARS:,}.")
+        text = text[:MAX_ANSWER_CHARS]  # the checks below on what could be kept
+    if len(source_name.strip()) > MAX_SOURCE_NAME or len(source_url.strip()) > MAX_SOURCE_URL:
+        problems.append(f"The source's name has at most {MAX_SOURCE_NAME} characters, its link at most {MAX_SOURCE_URL}.")
     unknown = sorted(content.placeholders(text) - set(content.numbers(country)))
     if unknown:
         problems.append(f"Unknown placeholders: {', '.join('%(' + u + ')s' for u in unknown)} "
@@ -392,6 +399,8 @@ SERVICE_KINDS = {
     "psychosocial": "Psychosocial centre", "social_services": "Social services office",
 }
 SERVICE_FIELDS = ("kind", "name", "country", "city", "address", "phone", "opening_hours", "languages", "url", "active")
+SERVICE_LENGTHS = {"name": 200, "city": 80, "address": 300, "phone": 40, "opening_hours": 200, "languages": 80,
+                   "url": 500}  # the columns of `service`
 
 
 def _service_snapshot(row: Service | None) -> str | None:
@@ -416,6 +425,10 @@ def save_service(session: Session, username: str, service_id: int | None, fields
         problems.append("The link must start with https://.")
     if values["phone"] and not re.fullmatch(r"\+?[0-9 ()/-]{3,30}", values["phone"]):
         problems.append("The phone number may contain digits, spaces, +, -, / and brackets only.")
+    too_long = [name for name, most in SERVICE_LENGTHS.items() if len(values[name]) > most]
+    if too_long or len(",".join(dict.fromkeys(languages))) > SERVICE_LENGTHS["languages"]:
+        problems.append("Too long: " + ", ".join(f"{name} (at most {SERVICE_LENGTHS[name]} characters)"
+                                                 for name in too_long or ["languages"]) + ".")
     if problems:
         raise ValidationError(problems)
     row = session.get(Service, service_id) if service_id else None
