@@ -104,7 +104,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="Brobygger admin", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan,
                   dependencies=[CsrfChecked])  # runs before every route of every router: no POST without the token
     # the last added is the outermost: headers on every response, then the session, then the gate before the body
-    app.add_middleware(RequestGate, max_body=settings.admin_max_upload_bytes)
+    app.add_middleware(RequestGate, routes=[route for router in ROUTERS for route in router.routes],
+                       max_body=settings.admin_max_upload_bytes)
     app.add_middleware(
         SessionMiddleware, secret_key=secret, session_cookie="brobygger_admin",
         max_age=8 * 3600, same_site="strict", https_only=settings.admin_cookie_secure,

@@ -13,15 +13,14 @@ the pages show staff and people's data, and a shared computer's browser cache mu
 """
 from __future__ import annotations
 
-from functools import cache
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 import anyio
 from fastapi.routing import APIRoute
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
-from starlette.routing import Match
+from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.admin import deps, pages, security
@@ -46,7 +45,6 @@ def _walk(dependant: Any) -> list[Callable[..., Any]]:
     return calls
 
 
-@cache
 def requirement(route: APIRoute) -> str | None:
     """What a route's dependencies ask for: None (public), LOGIN, or the lowest role (security.ROLES)."""
     needed: str | None = None
@@ -59,20 +57,24 @@ def requirement(route: APIRoute) -> str | None:
     return needed
 
 
-def _route(scope: Scope) -> APIRoute | None:
-    for route in scope["app"].router.routes:
-        if isinstance(route, APIRoute) and route.matches(scope)[0] == Match.FULL:
-            return route
-    return None
 
 
 class RequestGate:
     """Refuses, before the body is read: a POST nobody may make (303 to /login, or the 403 page), a body over
     `max_body` bytes (413) and a body of unknown length (411)."""
 
-    def __init__(self, app: ASGIApp, max_body: int) -> None:
+    def __init__(self, app: ASGIApp, routes: Sequence[BaseRoute], max_body: int) -> None:
+        """`routes`: the admin's routes (those of bot.admin.routes.ROUTERS, included without a prefix)."""
         self.app = app
+        self.routes = [(route, requirement(route)) for route in routes if isinstance(route, APIRoute)]
         self.max_body = max_body
+
+    def needed(self, scope: Scope) -> str | None:
+        """What the route that will handle this request (path and method) needs: None, LOGIN or a role."""
+        for route, needed in self.routes:
+            if route.matches(scope)[0] == Match.FULL:
+                return needed
+        return None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in deps.SAFE_METHODS:
@@ -86,8 +88,7 @@ class RequestGate:
 
     async def refusal(self, scope: Scope) -> Response | None:
         request = Request(scope)
-        route = _route(scope)
-        needed = requirement(route) if route is not None else None
+        needed = self.needed(scope)
         if needed is not None:
             user = await anyio.to_thread.run_sync(self.user_of, request)  # the database: off the event loop
             if user is None:

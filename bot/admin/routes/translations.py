@@ -15,6 +15,7 @@ from bot.admin.pages import error_page, render
 from common import content
 
 router = APIRouter(tags=["translations"])
+MAX_PROBLEMS = 200  # listed on the page; a file with more is wrong throughout anyway
 
 
 def translatable(language: str) -> bool:
@@ -49,6 +50,9 @@ def translations_import(
         changed = service.import_po(db, user.username, language, raw)
     except service.ValidationError as error:
         db.rollback()  # all or nothing
-        return render(request, "translations.html", status_code=422, language=language, problems=error.problems)
+        problems = error.problems[:MAX_PROBLEMS]
+        if len(error.problems) > MAX_PROBLEMS:
+            problems.append(f"... and {len(error.problems) - MAX_PROBLEMS:,} more problems.")
+        return render(request, "translations.html", status_code=422, language=language, problems=problems)
     db.commit()
     return render(request, "translations.html", language=language, imported=changed)
