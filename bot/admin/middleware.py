@@ -24,6 +24,7 @@ from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.admin import deps, pages, security
+from common.db.models import StaffUser
 
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; "
        "base-uri 'none'")
@@ -55,8 +56,6 @@ def requirement(route: APIRoute) -> str | None:
         elif call is deps.current_user and needed is None:
             needed = LOGIN
     return needed
-
-
 
 
 class RequestGate:
@@ -102,12 +101,12 @@ class RequestGate:
             if "transfer-encoding" in headers:
                 return pages.error_page(request, 411, "Send the form again: its length was not given.")
             return None
-        if not length.isdigit() or int(length) > self.max_body:
+        if not (length.isascii() and length.isdigit()) or int(length) > self.max_body:
             return pages.error_page(request, 413, f"The upload is too large: at most {self.max_body // 1000:,} kB.")
         return None
 
     @staticmethod
-    def user_of(request: Request) -> Any:
+    def user_of(request: Request) -> StaffUser | None:
         """The session's staff member (security.session_user), looked up in a session of its own."""
         with request.app.state.sessions() as db:
             return security.session_user(db, request.session)

@@ -149,9 +149,12 @@ def check_numbers(source: str, text: str) -> List[str]:
     problems = number_problems(source, text)
     if not problems:
         return []
-    added = list((Counter(digit_sequences(text)) - Counter(digit_sequences(source))).elements())
-    lines = _lines_with(text, added)
-    where = f"line {', '.join(map(str, lines))}: " if lines else ""
+    have, want = Counter(digit_sequences(text)), Counter(digit_sequences(source))
+    lines = _lines_with(text, list((have - want).elements()))
+    if lines:  # where the wrong number is in the answer
+        where = f"line {', '.join(map(str, lines))}: "
+    else:  # only a number left out: where it is in the English text
+        where = f"line {', '.join(map(str, _lines_with(source, list((want - have).elements()))))} of the English text: "
     return [f"{where}{'; '.join(problems)}. Numbers must be the same as in the English text "
             "(phone numbers are placeholders such as %(emergency)s)."]
 

@@ -107,6 +107,9 @@ def test_an_answer_edit_that_changes_a_number_is_refused_naming_the_line(admin):
     response = admin.post(path, data=form)
     assert response.status_code == 422
     assert "line 2: numbers not in the English text: 116118; numbers of the English text missing: 116117" in response.text
+    left_out = admin.post(path, data={**form, "text": "Suchen Sie eine Hausarztpraxis."})
+    line = next(n for n, text in enumerate(english.split("\n"), 1) if "116117" in text)
+    assert f"line {line} of the English text: numbers of the English text missing: 116117" in left_out.text
     assert admin.post(path, data={**form, "text": "Suchen Sie eine Hausarztpraxis.\nTermine über 116 117."}).status_code == 303
     # the English source itself keeps the shipped numbers too
     english_path = "/answers/find_gp/DE/en"
