@@ -40,8 +40,11 @@ class Settings:
     handoff_timeout: float = 300.0
     invite_days: int = 7
     admin_port: int = 8080
-    admin_secret_key: str = "dev-only-admin-secret"
+    admin_secret_key: str = ""  # required unless admin_dev (bot.admin.app.session_secret)
     admin_cookie_secure: bool = True
+    admin_dev: bool = False  # development only: the admin starts without ADMIN_SECRET_KEY (a random key per start)
+    admin_trusted_proxies: str = ""  # addresses/networks whose X-Forwarded-For is believed ("" = none: the peer's address counts)
+    admin_max_upload_bytes: int = 2_000_000  # the largest request body (a .po upload) the admin reads
     flood_messages: int = 8  # more than this many messages from one person ...
     flood_seconds: float = 10.0  # ... within this window: one polite notice, the rest are not processed
     outbox_interval: float = 1.0  # seconds between two deliveries of the outbox (admin, CLI and job messages)
@@ -91,6 +94,9 @@ class Settings:
             admin_port=int(_env("ADMIN_PORT", "8080")),
             admin_secret_key=_env("ADMIN_SECRET_KEY", cls.admin_secret_key),
             admin_cookie_secure=_env("ADMIN_COOKIE_SECURE", "true").lower() not in ("0", "false", "no"),
+            admin_dev=_env("ADMIN_DEV", "false").lower() in ("1", "true", "yes"),
+            admin_trusted_proxies=_env("ADMIN_TRUSTED_PROXIES", ""),
+            admin_max_upload_bytes=int(_env("ADMIN_MAX_UPLOAD_BYTES", "2000000")),
             flood_messages=int(_env("FLOOD_MESSAGES", "8")),
             flood_seconds=float(_env("FLOOD_SECONDS", "10")),
             outbox_interval=float(_env("OUTBOX_INTERVAL", "1.0")),

@@ -161,6 +161,17 @@ class Supervisor:
         return self._thread is not None and self._thread.is_alive()
 
 
+def admin_proxy_args(trusted_proxies: str) -> List[str]:
+    """uvicorn's options for the admin's forwarded headers. uvicorn believes X-Forwarded-For from 127.0.0.1 unless
+    told otherwise, so anybody on the machine could claim any address (and dodge the per-address login limit):
+    with no trusted proxy, the headers are ignored; with ADMIN_TRUSTED_PROXIES (addresses or networks, comma
+    separated: the reverse proxy's), only those are believed."""
+    trusted = ",".join(part.strip() for part in trusted_proxies.split(",") if part.strip())
+    if not trusted:
+        return ["--no-proxy-headers"]
+    return ["--proxy-headers", f"--forwarded-allow-ips={trusted}"]
+
+
 @dataclass
 class Stack:
     """The running Rasa + action server (+ admin) processes, optionally supervised (see `supervise`)."""
@@ -205,13 +216,20 @@ class Stack:
 
     def start_admin(self) -> None:
         """The web admin (FastAPI under uvicorn), on 127.0.0.1 only. `--ws none`: websockets 10 (pinned for
-        sanic 21) is too old for uvicorn's websocket support, which the admin does not use."""
+        sanic 21) is too old for uvicorn's websocket support, which the admin does not use. Forwarded headers
+        only from ADMIN_TRUSTED_PROXIES (admin_proxy_args)."""
+        env = {"PYTHONPATH": str(ROOT), "DATABASE_URL": self.settings.database_url, "RASA_TRACKER_DB": str(self.tracker_db),
+               "RASA_TRACKER_URL": self.settings.rasa_tracker_url,
+               "ADMIN_TRUSTED_PROXIES": self.settings.admin_trusted_proxies,
+               "ADMIN_MAX_UPLOAD_BYTES": str(self.settings.admin_max_upload_bytes)}
+        if self.settings.admin_secret_key:  # else the admin reads it from .env (setup writes one)
+            env["ADMIN_SECRET_KEY"] = self.settings.admin_secret_key
         self.spawn(
             "admin",
             [str(ROOT / ".venv-app/bin/python"), "-m", "uvicorn", "bot.admin.app:create_app", "--factory", "--ws", "none",
-             "--host", "127.0.0.1", "--port", str(self.settings.admin_port), "--no-access-log"],
-            {"PYTHONPATH": str(ROOT), "DATABASE_URL": self.settings.database_url, "RASA_TRACKER_DB": str(self.tracker_db),
-             "RASA_TRACKER_URL": self.settings.rasa_tracker_url},
+             "--host", "127.0.0.1", "--port", str(self.settings.admin_port), "--no-access-log",
+             *admin_proxy_args(self.settings.admin_trusted_proxies)],
+            env,
         )
 
     @property

@@ -14,7 +14,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Annotated, Callable, Iterator
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
@@ -52,6 +52,11 @@ DeskDep = Annotated[Desk, Depends(get_desk)]  # invites and deactivation go thro
 TrackerDep = Annotated[Engine, Depends(get_tracker)]  # Rasa's tracker store, read for insight
 
 
+# --- path parameters ---------------------------------------------------------------------------------------------
+MAX_ID = 2**31 - 1  # the largest id an INTEGER column holds (PostgreSQL); a 20-digit id is a 422, not a 500
+RowId = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+
 # --- the database session ----------------------------------------------------------------------------------------
 def get_db(request: Request) -> Iterator[Session]:
     """One session per request. Routes commit what they change; anything not committed is rolled back.
@@ -66,10 +71,11 @@ SessionDep = Annotated[Session, Depends(get_db, scope="function")]
 
 # --- who is asking -----------------------------------------------------------------------------------------------
 def current_user(request: Request, db: SessionDep) -> StaffUser:
-    """The logged-in, active staff member, or LoginNeeded."""
-    user_id = request.session.get("user_id")
-    user = db.get(StaffUser, user_id) if user_id else None
-    if user is None or not user.active:
+    """The logged-in, active staff member whose session has not been ended since (logout, deactivation, a new
+    password: security.session_user), or LoginNeeded."""
+    user = security.session_user(db, request.session)
+    if user is None:
+        request.session.pop("user_id", None)
         raise LoginNeeded()
     request.state.user = user  # the page header (and "Log out") also on a refusal
     return user
@@ -90,6 +96,7 @@ def require_role(needed: str) -> Callable[[StaffUser], StaffUser]:
         return user
 
     user_with_role.__name__ = f"require_{needed}"
+    user_with_role.needed_role = needed  # type: ignore[attr-defined]  # read by bot.admin.middleware.RequestGate
     return user_with_role
 
 

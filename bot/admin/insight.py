@@ -13,7 +13,7 @@ import json
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Dict, List, Tuple
+from typing import Dict, Iterable, List, Tuple
 
 from sqlalchemy import Engine, select, text
 from sqlalchemy.exc import OperationalError, ProgrammingError
@@ -85,19 +85,35 @@ def collect(db: Session, tracker: Engine | None, start: dt.date, end: dt.date) -
     return result
 
 
-def to_csv(insight: Insight, table: str) -> str:
-    """One of the page's tables as CSV (topics, not_understood, handoffs)."""
+TABLES = ("topics", "not_understood", "handoffs")  # the tables insight.csv serves; also the file names' allow-list
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what makes Excel or LibreOffice read a cell as a formula
+
+
+def safe_cell(value: object) -> object:
+    """A CSV cell that a spreadsheet shows as text, never runs (OWASP, CSV injection): a text starting with
+    = + - @, a tab or a carriage return gets a leading single quote. Numbers are written as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def csv_text(rows: Iterable[Iterable[object]]) -> str:
+    """Rows as CSV with every cell made safe (safe_cell): the one way the admin writes CSV."""
     out = io.StringIO()
     writer = csv.writer(out)
-    if table == "topics":
-        writer.writerow(["language", "topic", "messages"])
-        for language, counts in insight.topics.items():
-            for topic, n in counts.most_common():
-                writer.writerow([language, topic, n])
-    elif table == "not_understood":
-        writer.writerow(["time_utc", "language", "text"])
-        writer.writerows(insight.not_understood)
-    else:
-        writer.writerow(["week", "handoffs"])
-        writer.writerows(insight.handoffs_per_week)
+    writer.writerows([safe_cell(cell) for cell in row] for row in rows)
     return out.getvalue()
+
+
+def to_csv(insight: Insight, table: str) -> str:
+    """One of the page's tables as CSV (topics, not_understood, handoffs), every cell made safe: not-understood
+    messages are whatever anybody wrote to the bot."""
+    rows: List[Iterable[object]]
+    if table == "topics":
+        rows = [["language", "topic", "messages"]]
+        rows += [[language, topic, n] for language, counts in insight.topics.items() for topic, n in counts.most_common()]
+    elif table == "not_understood":
+        rows = [["time_utc", "language", "text"], *insight.not_understood]
+    else:
+        rows = [["week", "handoffs"], *insight.handoffs_per_week]
+    return csv_text(rows)

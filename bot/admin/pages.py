@@ -26,3 +26,14 @@ def render(request: Request, template: str, status_code: int = 200, **values: An
                             "languages": content.languages(), **values},
         status_code=status_code,
     )
+
+
+TITLES = {400: "Bad request", 404: "Not found", 405: "Not allowed", 411: "Length required", 413: "Too large",
+          422: "Not understood", 429: "Too many requests"}
+
+
+def error_page(request: Request, status_code: int, message: str = "") -> HTMLResponse:
+    """A 4xx page in the admin's style (never a stack trace, never a framework's JSON)."""
+    title = TITLES.get(status_code, "Not available")
+    return render(request, "error.html", status_code=status_code, title=title,
+                  message=message or "The admin cannot do that. Check the address or go back and try again.")

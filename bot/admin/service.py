@@ -5,6 +5,8 @@ text within seconds (common.content_store). English is the source language: a tr
 English text was last published is "outdated"; one the catalogs do not have is "missing".
 Translations: `.po` export/import per language (Babel); an import is validated entry by entry and applied
 whole or not at all. Every change is in the audit log with the state before and after, so it can be reverted.
+Numbers stay true: a text whose digit sequences (3 digits or more: phone numbers, 112, 116117) differ from the
+English source's is refused, whether it comes from a .po file or an answer edit.
 """
 from __future__ import annotations
 
@@ -12,6 +14,8 @@ import datetime as dt
 import io
 import json
 import re
+import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Dict, List, Tuple
 
@@ -29,6 +33,15 @@ SOURCE_LANGUAGE = "en"
 ANSWER_FIELDS = ("draft_text", "draft_source_name", "draft_source_url", "draft_updated_at",
                  "published_text", "published_source_name", "published_source_url", "published_at", "updated_by")
 _STRAY_PERCENT = re.compile(r"%(?!\(\w+\)s)")
+# a run of digits, possibly grouped by single spaces, dots, hyphens or slashes: "70 201 201", "116117", "112"
+_DIGIT_RUN = re.compile(r"\d(?:[ .\-/\u00a0\u202f]?\d)*")
+MIN_NUMBER_DIGITS = 3
+MAX_ANSWER_CHARS = 3000  # far above the longest shipped answer (~500), below Telegram's 4096 with the source line added
+MAX_SOURCE_NAME, MAX_SOURCE_URL = 200, 500  # answer_text.*_source_name / *_source_url
+
+
+class NotFound(LookupError):
+    """What a request names does not exist (an audit entry, a topic, a language): the admin answers 404."""
 
 
 class ValidationError(ValueError):
@@ -37,6 +50,38 @@ class ValidationError(ValueError):
     def __init__(self, problems: List[str]) -> None:
         super().__init__("; ".join(problems))
         self.problems = problems
+
+
+def digit_sequences(text: str) -> List[str]:
+    """The numbers of 3 digits or more in `text`, as ASCII digits without their grouping ("70 201 201" ->
+    "70201201"; Arabic-Indic digits count as the same number)."""
+    found = []
+    for match in _DIGIT_RUN.finditer(text):
+        digits = "".join(str(unicodedata.decimal(char)) for char in match.group() if char.isdecimal())
+        if len(digits) >= MIN_NUMBER_DIGITS:
+            found.append(digits)
+    return found
+
+
+def number_problems(source: str, text: str) -> List[str]:
+    """How the numbers of `text` differ from those of the English `source` (empty: they are the same): a number
+    added, removed or changed would send a person to a wrong phone number."""
+    have, want = Counter(digit_sequences(text)), Counter(digit_sequences(source))
+    if have == want:
+        return []
+    problems = []
+    added, removed = sorted((have - want).elements()), sorted((want - have).elements())
+    if added:
+        problems.append(f"numbers not in the English text: {', '.join(added)}")
+    if removed:
+        problems.append(f"numbers of the English text missing: {', '.join(removed)}")
+    return problems
+
+
+def _lines_with(text: str, numbers: List[str]) -> List[int]:
+    """The 1-based lines of `text` that hold one of `numbers`."""
+    return [number for number, line in enumerate(text.split("\n"), start=1)
+            if any(found in numbers for found in digit_sequences(line))]
 
 
 @dataclass
@@ -92,10 +137,39 @@ def all_answers(session: Session, language: str | None = None) -> List[AnswerVie
             for topic in sorted(content.topics()) for country in content.COUNTRIES for lang in languages]
 
 
-def validate_answer(text: str, source_name: str, source_url: str, country: str) -> None:
+def english_source(session: Session, topic: str, country: str) -> str:
+    """The English text a translation of this answer is checked against: the published English, else the shipped."""
+    published = session.scalar(select(AnswerText.published_text).where(
+        AnswerText.topic == topic, AnswerText.country == country, AnswerText.language == SOURCE_LANGUAGE))
+    return published if published is not None else content.topics()[topic][country].text
+
+
+def check_numbers(source: str, text: str) -> List[str]:
+    """Problems (naming the lines) if the numbers of an answer differ from its English source's."""
+    problems = number_problems(source, text)
+    if not problems:
+        return []
+    have, want = Counter(digit_sequences(text)), Counter(digit_sequences(source))
+    lines = _lines_with(text, list((have - want).elements()))
+    if lines:  # where the wrong number is in the answer
+        where = f"line {', '.join(map(str, lines))}: "
+    else:  # only a number left out: where it is in the English text
+        where = f"line {', '.join(map(str, _lines_with(source, list((want - have).elements()))))} of the English text: "
+    return [f"{where}{'; '.join(problems)}. Numbers must be the same as in the English text "
+            "(phone numbers are placeholders such as %(emergency)s)."]
+
+
+def validate_answer(text: str, source_name: str, source_url: str, country: str, source: str | None = None) -> None:
+    """Refuse an answer that would mislead: empty, unknown placeholders, a stray %, no official source, numbers
+    that differ from the English `source` (when given), or fields longer than their database columns."""
     problems = []
     if not text.strip():
         problems.append("The answer is empty.")
+    if len(text) > MAX_ANSWER_CHARS:
+        problems.append(f"The answer has {len(text):,} characters: at most {MAX_ANSWER_CHARS:,}.")
+        text = text[:MAX_ANSWER_CHARS]  # the checks below on what could be kept
+    if len(source_name.strip()) > MAX_SOURCE_NAME or len(source_url.strip()) > MAX_SOURCE_URL:
+        problems.append(f"The source's name has at most {MAX_SOURCE_NAME} characters, its link at most {MAX_SOURCE_URL}.")
     unknown = sorted(content.placeholders(text) - set(content.numbers(country)))
     if unknown:
         problems.append(f"Unknown placeholders: {', '.join('%(' + u + ')s' for u in unknown)} "
@@ -106,13 +180,24 @@ def validate_answer(text: str, source_name: str, source_url: str, country: str) 
         problems.append("Every answer names its official source.")
     if not source_url.startswith("https://"):
         problems.append("The source link must start with https://.")
+    if source is not None:
+        problems.extend(check_numbers(source, text))
     if problems:
         raise ValidationError(problems)
 
 
+def known_answer(topic: str, country: str, language: str) -> bool:
+    """Whether the admin has this answer: a shipped topic, one of the countries, one of the languages."""
+    return topic in content.topics() and country in content.COUNTRIES and language in content.languages()
+
+
+def _known(topic: str, country: str, language: str) -> None:
+    if not known_answer(topic, country, language):
+        raise ValidationError([f"Unknown answer {topic[:40]}/{country[:8]}/{language[:8]}."])
+
+
 def _row(session: Session, topic: str, country: str, language: str) -> AnswerText:
-    if topic not in content.topics() or country not in content.COUNTRIES or language not in content.languages():
-        raise ValidationError([f"Unknown answer {topic}/{country}/{language}."])
+    _known(topic, country, language)
     row = session.scalar(select(AnswerText).where(
         AnswerText.topic == topic, AnswerText.country == country, AnswerText.language == language))
     if row is None:
@@ -135,7 +220,9 @@ def audit(session: Session, username: str, action: str, entity: str, before: str
 def save_draft(session: Session, username: str, topic: str, country: str, language: str,
                text: str, source_name: str, source_url: str) -> None:
     text = text.replace("\r\n", "\n").strip()
-    validate_answer(text, source_name, source_url, country)
+    _known(topic, country, language)
+    source = content.topics()[topic][country].text if language == SOURCE_LANGUAGE else english_source(session, topic, country)
+    validate_answer(text, source_name, source_url, country, source)
     row = _row(session, topic, country, language)
     before = _snapshot(row) if row.id else None
     row.draft_text, row.draft_source_name, row.draft_source_url = text, source_name.strip(), source_url.strip()
@@ -157,13 +244,21 @@ def publish(session: Session, username: str, topic: str, country: str, language:
     audit(session, username, "publish", f"answer:{topic}:{country}:{language}", before, _snapshot(row))
 
 
+REVERTABLE = ("answer:", "service:", "translations:")  # the kinds of audit entries a revert can undo
+
+
 def revert(session: Session, username: str, entry_id: int) -> str:
-    """Put an answer or a directory entry back as it was before an audited change (itself audited)."""
+    """Put an answer, a directory entry or a language's imported translations back as they were before an audited
+    change (itself audited). NotFound: no such entry; ValidationError: an entry of another kind."""
     entry = session.get(AuditEntry, entry_id)
-    if entry is not None and entry.entity.startswith("service:"):
+    if entry is None:
+        raise NotFound(f"There is no audit entry #{entry_id}.")
+    if entry.entity.startswith("service:"):
         return _revert_service(session, username, entry)
-    if entry is None or not entry.entity.startswith("answer:"):
-        raise ValidationError(["Only answer and service-directory changes can be reverted here."])
+    if entry.entity.startswith("translations:"):
+        return _revert_import(session, username, entry)
+    if not entry.entity.startswith("answer:"):
+        raise ValidationError(["Only answer, service-directory and translation changes can be reverted."])
     _, topic, country, language = entry.entity.split(":")
     row = _row(session, topic, country, language)
     current = _snapshot(row) if row.id else None
@@ -207,8 +302,8 @@ def import_po(session: Session, username: str, language: str, data: bytes) -> in
         raise ValidationError([f"No catalog for {language}."])
     try:
         po = read_po(io.BytesIO(data), locale=language, abort_invalid=True)
-    except (PoFileError, ValueError, UnicodeDecodeError) as error:
-        raise ValidationError([f"The file cannot be read as a .po file: {error}"]) from error
+    except (PoFileError, ValueError, UnicodeError, LookupError) as error:  # LookupError: an unknown charset
+        raise ValidationError([f"The file cannot be read as a .po file: {str(error)[:200]}"]) from error
     known = {message.id for message in template() if message.id}
     problems: List[str] = []
     accepted: List[Tuple[str, str]] = []
@@ -236,12 +331,17 @@ def import_po(session: Session, username: str, language: str, data: bytes) -> in
                 detail.append("a single % sign")
             problems.append(f"line {message.lineno}: placeholder problem: {'; '.join(detail)}")
             continue
+        numbers = number_problems(msgid, msgstr)
+        if numbers:
+            problems.append(f"line {message.lineno}: {'; '.join(numbers)} (numbers must stay as in the English text)")
+            continue
         accepted.append((msgid, msgstr))
     if problems:
         raise ValidationError(problems)
     existing = {row.msgid_hash: row for row in session.scalars(
         select(TranslationOverride).where(TranslationOverride.language == language))}
-    changed = 0
+    before: List[Dict[str, str | None]] = []  # each changed msgid with its imported translation before (None: shipped)
+    after: List[Dict[str, str | None]] = []
     for msgid, msgstr in accepted:
         shipped = catalog(language).gettext(msgid)
         row = existing.get(msgid_hash(msgid))
@@ -250,12 +350,50 @@ def import_po(session: Session, username: str, language: str, data: bytes) -> in
         if row is None:
             row = TranslationOverride(language=language, msgid_hash=msgid_hash(msgid), msgid=msgid, msgstr=msgstr)
             session.add(row)
+            previous = None
         elif row.msgstr == msgstr:
             continue
+        else:
+            previous = row.msgstr
         row.msgstr, row.updated_at, row.updated_by = msgstr, utcnow(), username
-        changed += 1
-    audit(session, username, "import .po", f"translations:{language}", None, json.dumps({"changed": changed}))
-    return changed
+        before.append({"msgid": msgid, "msgstr": previous})
+        after.append({"msgid": msgid, "msgstr": msgstr})
+    session.flush()
+    audit(session, username, "import .po", f"translations:{language}", json.dumps({"language": language, "entries": before}),
+          json.dumps({"changed": len(after), "entries": after}))
+    return len(after)
+
+
+def _overrides_state(session: Session, language: str, msgids: List[str]) -> List[Dict[str, str | None]]:
+    rows = {row.msgid_hash: row.msgstr for row in session.scalars(
+        select(TranslationOverride).where(TranslationOverride.language == language))}
+    return [{"msgid": msgid, "msgstr": rows.get(msgid_hash(msgid))} for msgid in msgids]
+
+
+def _revert_import(session: Session, username: str, entry: AuditEntry) -> str:
+    """Put a language's imported translations back as they were before a .po import (None: the shipped one)."""
+    language = entry.entity.split(":", 1)[1]
+    state = json.loads(entry.before) if entry.before else None
+    if not isinstance(state, dict) or not isinstance(state.get("entries"), list):
+        raise ValidationError(["This import was recorded without the state before it, so it cannot be reverted."])
+    entries = [(item["msgid"], item["msgstr"]) for item in state["entries"]]
+    current = _overrides_state(session, language, [msgid for msgid, _ in entries])
+    rows = {row.msgid_hash: row for row in session.scalars(
+        select(TranslationOverride).where(TranslationOverride.language == language))}
+    for msgid, msgstr in entries:
+        row = rows.get(msgid_hash(msgid))
+        if msgstr is None:
+            if row is not None:
+                session.delete(row)
+        elif row is None:
+            session.add(TranslationOverride(language=language, msgid_hash=msgid_hash(msgid), msgid=msgid, msgstr=msgstr,
+                                            updated_at=utcnow(), updated_by=username))
+        else:
+            row.msgstr, row.updated_at, row.updated_by = msgstr, utcnow(), username
+    session.flush()
+    audit(session, username, f"revert #{entry.id}", entry.entity, json.dumps({"language": language, "entries": current}),
+          json.dumps({"changed": len(entries), "entries": [{"msgid": m, "msgstr": s} for m, s in entries]}))
+    return entry.entity
 
 
 # --- service directory -----------------------------------------------------------------------------------------------
@@ -264,6 +402,8 @@ SERVICE_KINDS = {
     "psychosocial": "Psychosocial centre", "social_services": "Social services office",
 }
 SERVICE_FIELDS = ("kind", "name", "country", "city", "address", "phone", "opening_hours", "languages", "url", "active")
+SERVICE_LENGTHS = {"name": 200, "city": 80, "address": 300, "phone": 40, "opening_hours": 200, "languages": 80,
+                   "url": 500}  # the columns of `service`
 
 
 def _service_snapshot(row: Service | None) -> str | None:
@@ -288,6 +428,10 @@ def save_service(session: Session, username: str, service_id: int | None, fields
         problems.append("The link must start with https://.")
     if values["phone"] and not re.fullmatch(r"\+?[0-9 ()/-]{3,30}", values["phone"]):
         problems.append("The phone number may contain digits, spaces, +, -, / and brackets only.")
+    too_long = [name for name, most in SERVICE_LENGTHS.items() if len(values[name]) > most]
+    if too_long or len(",".join(dict.fromkeys(languages))) > SERVICE_LENGTHS["languages"]:
+        problems.append("Too long: " + ", ".join(f"{name} (at most {SERVICE_LENGTHS[name]} characters)"
+                                                 for name in too_long or ["languages"]) + ".")
     if problems:
         raise ValidationError(problems)
     row = session.get(Service, service_id) if service_id else None
@@ -308,7 +452,7 @@ def save_service(session: Session, username: str, service_id: int | None, fields
 def _revert_service(session: Session, username: str, entry: AuditEntry) -> str:
     row = session.get(Service, int(entry.entity.split(":")[1]))
     if row is None:
-        raise ValidationError(["That directory entry no longer exists."])
+        raise NotFound("That directory entry no longer exists.")
     current = _service_snapshot(row)
     if entry.before is None:  # the change created it: reverting takes it out of the bot's answers
         row.active = False

@@ -208,7 +208,9 @@ class CaseNote(Base):
 
 class StaffUser(Base):
     """A program staff account of the web admin. Roles: editor (answers, translations), supervisor (+ mentors,
-    insight), admin (+ accounts, audit log). Passwords are Argon2 hashes; there is no default account."""
+    insight), admin (+ accounts, audit log). Passwords are Argon2 hashes; there is no default account.
+    `session_version` is in every session cookie of the account: raising it (logout, deactivation, a new password)
+    ends all its sessions at once."""
 
     __tablename__ = "staff_user"
 
@@ -217,6 +219,7 @@ class StaffUser(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(16))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, server_default=func.now())
     last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 

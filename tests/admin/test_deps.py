@@ -17,9 +17,9 @@ from common.db.models import AuditEntry, Mentor, Service, StaffUser
 from tests.admin.test_app import PASSWORD, csrf, log_in
 
 # a value for every path parameter the routes use
-SAMPLE = {"topic": "find_gp", "country": "DK", "language": "da", "mentor_id": "1", "entry_id": "1"}
+SAMPLE = {"topic": "find_gp", "country": "DK", "language": "da", "mentor_id": "1", "entry_id": "1", "account_id": "1"}
 SUPERVISOR_PATHS = {"/mentors", "/mentors/invite", "/mentors/{mentor_id}/deactivate", "/insight", "/insight.csv"}
-ADMIN_PATHS = {"/audit", "/audit/{entry_id}/revert", "/users"}
+ADMIN_PATHS = {"/audit", "/audit/{entry_id}/revert", "/users", "/users/{account_id}"}
 PUBLIC_PATHS = {"/login", "/logout", "/"}
 
 

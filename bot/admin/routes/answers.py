@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from bot.admin import service
 from bot.admin.deps import EditorUser, SessionDep
-from bot.admin.pages import render
+from bot.admin.pages import error_page, render
 from common import content
 
 router = APIRouter(tags=["answers"])
@@ -28,10 +28,9 @@ def answers(request: Request, db: SessionDep, user: EditorUser, language: str = 
 
 @router.get("/answers/{topic}/{country}/{language}", response_class=HTMLResponse)
 def answer(request: Request, db: SessionDep, user: EditorUser, topic: str, country: str, language: str) -> Response:
-    try:
-        view = service.answer_view(db, topic, country, language)
-    except (KeyError, TypeError, AttributeError):
-        return render(request, "forbidden.html", status_code=404)
+    if not service.known_answer(topic, country, language):
+        return error_page(request, 404, "There is no such answer: check the topic, the country and the language.")
+    view = service.answer_view(db, topic, country, language)
     source = service.answer_view(db, topic, country, "en")
     return render(request, "answer.html", view=view, source=source, numbers=content.numbers(country),
                   filled=content.fill(view.text, country))
@@ -43,6 +42,8 @@ def answer_save(
     text: Annotated[str, Form()] = "", source_name: Annotated[str, Form()] = "", source_url: Annotated[str, Form()] = "",
     action: Annotated[str, Form()] = "",
 ) -> Response:
+    if not service.known_answer(topic, country, language):
+        return error_page(request, 404, "There is no such answer: check the topic, the country and the language.")
     try:
         service.save_draft(db, user.username, topic, country, language, text, source_name, source_url)
         if action == "publish":

@@ -27,13 +27,18 @@ def login(request: Request, db: SessionDep, username: Annotated[str, Form()] = "
     db.commit()  # the attempt counts for the rate limit, failed or not
     if user is None:
         return render(request, "login.html", status_code=401, error="Wrong user name or password.")
-    request.session.clear()  # a new session at login (no fixation)
-    request.session["user_id"] = user.id
+    security.start_session(request.session, user)  # a new session at login (no fixation)
     return RedirectResponse("/answers", status_code=303)
 
 
 @router.post("/logout")
-def logout(request: Request) -> Response:
+def logout(request: Request, db: SessionDep) -> Response:
+    """Ends the session at once, everywhere: a copy of the cookie (another tab, a stolen one) stops working too,
+    as the account's session version moves on."""
+    user = security.session_user(db, request.session)
+    if user is not None:
+        security.end_sessions(user)
+        db.commit()
     request.session.clear()
     return RedirectResponse("/login", status_code=303)
 

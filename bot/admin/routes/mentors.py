@@ -11,11 +11,25 @@ from sqlalchemy import func, select
 
 from bot import outbox
 from bot.admin import service
-from bot.admin.deps import DeskDep, SessionDep, SettingsDep, SupervisorUser
-from bot.admin.pages import render
+from bot.admin.deps import DeskDep, RowId, SessionDep, SettingsDep, SupervisorUser
+from bot.admin.pages import error_page, render
 from common.db.models import Handoff, Mentor
 
 router = APIRouter(tags=["mentors"])
+MAX_CASES = 20  # the most chats a mentor can take at a time (a cap, not a target)
+MAX_NAME = 64  # invite.name / mentor.name
+
+
+def invite_problems(name: str, languages: str, countries: str, max_cases: str) -> list[str]:
+    """What is wrong with an invite form, against the columns it goes into (the hand-off desk checks the codes)."""
+    problems = []
+    if not name.strip() or len(name.strip()) > MAX_NAME:
+        problems.append(f"A name of 1-{MAX_NAME} characters is needed.")
+    if len(languages) > 200 or len(countries) > 50:
+        problems.append("Too many language or country codes.")
+    if not (max_cases.strip().isascii() and max_cases.strip().isdigit() and 1 <= int(max_cases) <= MAX_CASES):
+        problems.append(f"Most chats at a time: a whole number from 1 to {MAX_CASES}.")
+    return problems
 
 
 @router.get("/mentors", response_class=HTMLResponse)
@@ -36,10 +50,15 @@ def mentors_invite(
 ) -> Response:
     from bot.handoff.cli import bot_username
 
+    problems = invite_problems(name, languages, countries, max_cases or "3")
+    codes = list(dict.fromkeys(code.strip() for code in languages.split(",")))  # "ar,ar,ar" is one language
+    places = list(dict.fromkeys(code.strip() for code in countries.split(",")))
     try:
-        invite = desk.create_invite(db, name, languages.split(","), countries.split(","), supervisor=supervisor == "on",
-                                    max_cases=int(max_cases or 3))
+        if problems:
+            raise ValueError(" ".join(problems))
+        invite = desk.create_invite(db, name, codes, places, supervisor=supervisor == "on", max_cases=int(max_cases or 3))
     except ValueError as error:
+        db.rollback()
         return render(request, "mentors.html", status_code=422, rows=[], waiting=0, problems=[str(error)])
     service.audit(db, user.username, "invite mentor", f"invite:{invite.id}", None, invite.name)
     db.commit()
@@ -49,9 +68,11 @@ def mentors_invite(
 
 
 @router.post("/mentors/{mentor_id}/deactivate")
-def mentors_deactivate(db: SessionDep, desk: DeskDep, user: SupervisorUser, mentor_id: int) -> Response:
+def mentors_deactivate(request: Request, db: SessionDep, desk: DeskDep, user: SupervisorUser, mentor_id: RowId) -> Response:
     mentor = db.get(Mentor, mentor_id)
-    if mentor is not None:
+    if mentor is None:
+        return error_page(request, 404, "There is no such mentor.")
+    if mentor.active:
         outbox.put(db, desk.deactivate(db, mentor))  # the mentor and their people are told: in this transaction
         service.audit(db, user.username, "deactivate mentor", f"mentor:{mentor_id}", "active", "inactive")
         db.commit()

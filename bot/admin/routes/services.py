@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel
 from sqlalchemy import select
 
 from bot.admin import service
-from bot.admin.deps import EditorUser, SessionDep
-from bot.admin.pages import render
+from bot.admin.deps import MAX_ID, EditorUser, SessionDep
+from bot.admin.pages import error_page, render
 from common.db.models import Service
 
 router = APIRouter(tags=["services"])
@@ -35,17 +35,27 @@ class ServiceForm(BaseModel):
 
 
 @router.get("/services", response_class=HTMLResponse)
-def services(request: Request, db: SessionDep, user: EditorUser, edit: int | None = None) -> Response:
+def services(request: Request, db: SessionDep, user: EditorUser,
+             edit: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None) -> Response:
     rows = db.scalars(select(Service).order_by(Service.country, Service.city, Service.kind, Service.name)).all()
     editing = db.get(Service, edit) if edit else None
+    if edit and editing is None:
+        return error_page(request, 404, "There is no such directory entry.")
     return render(request, "services.html", rows=rows, editing=editing, kinds=service.SERVICE_KINDS)
 
 
 @router.post("/services")
 def services_save(request: Request, db: SessionDep, user: EditorUser, form: Annotated[ServiceForm, Form()]) -> Response:
     fields = form.model_dump()
+    service_id = None
+    if form.id:  # only ASCII digits of an id that exists ("²" is a digit to str.isdigit, not to int())
+        if not (form.id.isascii() and form.id.isdigit() and 0 < int(form.id) <= MAX_ID):
+            return error_page(request, 422, "Not a valid directory entry.")
+        service_id = int(form.id)
+        if db.get(Service, service_id) is None:
+            return error_page(request, 404, "There is no such directory entry.")
     try:
-        service.save_service(db, user.username, int(form.id) if form.id.isdigit() else None, fields)
+        service.save_service(db, user.username, service_id, fields)
     except service.ValidationError as error:
         db.rollback()
         rows = db.scalars(select(Service).order_by(Service.country, Service.city, Service.name)).all()
