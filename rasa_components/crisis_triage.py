@@ -28,6 +28,8 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.linear_model import LogisticRegression
 
+from rasa_components import trusted_skops
+
 logger = logging.getLogger(__name__)
 
 CRISIS = "crisis"
@@ -80,25 +82,16 @@ class CrisisTriage(GraphComponent):
         self._model = LogisticRegression(C=self._config["C"], class_weight="balanced", max_iter=2000,
                                          random_state=self._config["random_state"])
         self._model.fit(self._features(examples), np.array([level_of(m) for m in examples]))
-        import skops.io as sio
-
         with self._model_storage.write_to(self._resource) as directory:
-            sio.dump(self._model, directory / MODEL_FILE)
+            trusted_skops.dump(self._model, directory / MODEL_FILE)
         return self._resource
 
     @classmethod
     def load(cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
              execution_context: ExecutionContext, **kwargs: Any) -> CrisisTriage:
-        import skops.io as sio
-
         try:
             with model_storage.read_from(resource) as directory:
-                path = directory / MODEL_FILE
-                untrusted = sio.get_untrusted_types(file=path)
-                allowed = {t for t in untrusted if t.startswith(("sklearn.", "numpy."))}
-                if set(untrusted) - allowed:
-                    raise ValueError(f"unexpected types in {path}: {set(untrusted) - allowed}")
-                model = sio.load(path, trusted=sorted(allowed))
+                model = trusted_skops.load(directory / MODEL_FILE)
         except ValueError as error:
             logger.warning("CrisisTriage not loaded: %s", error)
             return cls(config, model_storage, resource)

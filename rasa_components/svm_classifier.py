@@ -23,6 +23,8 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.svm import LinearSVC
 
+from rasa_components import trusted_skops
+
 logger = logging.getLogger(__name__)
 
 MODEL_FILE = "classifier.skops"
@@ -94,23 +96,14 @@ class CalibratedSVMIntentClassifier(IntentClassifier, GraphComponent):
         return messages
 
     def persist(self) -> None:
-        import skops.io as sio
-
         with self._model_storage.write_to(self._resource) as directory:
-            sio.dump(self._classifier, directory / MODEL_FILE)
+            trusted_skops.dump(self._classifier, directory / MODEL_FILE)
 
     @classmethod
     def load(cls, config, model_storage, resource, execution_context, **kwargs: Any) -> CalibratedSVMIntentClassifier:
-        import skops.io as sio
-
         try:
             with model_storage.read_from(resource) as directory:
-                path = directory / MODEL_FILE
-                untrusted = sio.get_untrusted_types(file=path)
-                allowed = {t for t in untrusted if t.startswith(("sklearn.", "numpy."))}
-                if set(untrusted) - allowed:
-                    raise ValueError(f"unexpected types in {path}: {set(untrusted) - allowed}")
-                classifier = sio.load(path, trusted=sorted(allowed))
+                classifier = trusted_skops.load(directory / MODEL_FILE)
         except ValueError as error:
             logger.warning("CalibratedSVMIntentClassifier not loaded: %s", error)
             return cls(config, model_storage, resource)
