@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import sys
+import threading
 import time
 from typing import List, Tuple
 
@@ -84,8 +85,25 @@ class Terminal:
                         language_hint=self.language_hint)
 
 
+def _lines(loop: asyncio.AbstractEventLoop) -> asyncio.Queue[str]:
+    """What is typed, line by line ("" at the end of input). A daemon thread reads standard input: a read blocked in
+    the event loop's default executor would make asyncio.run wait for it at Ctrl-C, and `make run` would never reach
+    the runner's clean stop of Rasa, the action server and the admin."""
+    lines: asyncio.Queue[str] = asyncio.Queue()
+
+    def read() -> None:
+        while True:
+            line = sys.stdin.readline()
+            loop.call_soon_threadsafe(lines.put_nowait, line)
+            if line == "":
+                return
+
+    threading.Thread(target=read, name="terminal-input", daemon=True).start()
+    return lines
+
+
 async def _loop(terminal: Terminal, retry_interval: float) -> None:
-    loop = asyncio.get_running_loop()
+    typed_lines = _lines(asyncio.get_running_loop())
     interactive = sys.stdin.isatty()
 
     async def background() -> None:
@@ -102,7 +120,7 @@ async def _loop(terminal: Terminal, retry_interval: float) -> None:
     try:
         print("Write in any language. Type a button's number to press it. /quit to stop.", flush=True)
         while True:
-            typed = await loop.run_in_executor(None, sys.stdin.readline)
+            typed = await typed_lines.get()
             if typed == "":
                 if interactive:
                     return
