@@ -5,6 +5,7 @@ All replies are rendered here through the gettext catalogs (common.i18n), never 
 from __future__ import annotations
 
 import abc
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Dict, List
 
@@ -12,7 +13,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from common import content, content_store, contract, language, pickers
+from common import content, content_store, contract, i18n, language, pickers, places
 from common.i18n import translate
 from common.strings import assistant as messages
 
@@ -24,6 +25,10 @@ SLOT_PENDING_OFFER = "pending_offer"
 OFFER_SAFETY = "safety"  # see actions.safety
 SLOT_MISSES = "misses"
 SLOT_CITY = "city"
+SLOT_REGION = "region"  # the area of common.places (DK: capital, zealand, south, central, north; DE: the Land)
+SLOT_RESIDENCE = "residence"  # the residence situation where it changes rights (common.knowledge.RESIDENCES)
+SLOT_PREVIOUS_COUNTRY = "previous_country"  # the country before a town switched it (asked once: keep it?)
+OFFER_KEEP_COUNTRY = "keep_country"
 # the service directory's kinds listed under a topic's answer (common.content_store.Place)
 DIRECTORY_KINDS = {"find_gp": "gp", "out_of_hours": "out_of_hours", "interpreter": "interpreter",
                    "mental_health_services": "psychosocial", "social_services": "social_services"}
@@ -41,6 +46,10 @@ class Turn:
     country: str | None
     events: List[EventType] = field(default_factory=list)
     front_end_hands_off: bool = False  # the Telegram front end connects people with mentors itself
+    region: str | None = None
+    residence: str | None = None
+    town: places.Town | None = None  # the town this message names
+    switched_from: str | None = None  # the stored country, when the town named here is in the other one
 
     @classmethod
     def from_tracker(cls, tracker: Tracker, dispatcher: CollectingDispatcher) -> Turn:
@@ -62,12 +71,26 @@ class Turn:
             events.append(SlotSet(SLOT_LANGUAGE, lang))
         country = metadata.country if metadata.country in content.COUNTRIES else None
         country = country or tracker.get_slot(SLOT_COUNTRY)
-        if not text.startswith("/"):
-            country = content.country_in_text(text) or country
+        region = tracker.get_slot(SLOT_REGION)
+        town = places.town_in_text(text) if not text.startswith("/") else None
+        switched_from = None
+        if town is not None:  # the answer follows the town; a change of country is asked about once
+            if country and town.country != country:
+                switched_from = country
+            country, region = town.country, town.area
+        elif not text.startswith("/"):
+            named = content.country_in_text(text)
+            if named and named != country:
+                country, region = named, None
+        if region and places.area(country, region) is None:  # a region of the other country
+            region = None
         if country != tracker.get_slot(SLOT_COUNTRY):
             events.append(SlotSet(SLOT_COUNTRY, country))
+        if region != tracker.get_slot(SLOT_REGION):
+            events.append(SlotSet(SLOT_REGION, region))
         return cls(tracker=tracker, dispatcher=dispatcher, lang=lang, country=country, events=events,
-                   front_end_hands_off=metadata.handoff)
+                   front_end_hands_off=metadata.handoff, region=region,
+                   residence=tracker.get_slot(SLOT_RESIDENCE), town=town, switched_from=switched_from)
 
     def t(self, message: str, **values: Any) -> str:
         return translate(self.lang, message, values)
@@ -95,6 +118,21 @@ class Turn:
     def country_name(self, country: str) -> str:
         return pickers.country_name(self.lang, country)
 
+    def numbers(self) -> Dict[str, str]:
+        """The values of the answers' placeholders: the country's numbers and the person's region's."""
+        assert self.country is not None
+        return {**content.numbers(self.country), **places.placeholders(self.country, self.region)}
+
+    def source_line(self, name: str, url: str, checked: dt.date | None) -> str:
+        if checked is None:
+            return self.t(messages.SOURCE, name=name, url=url)
+        return self.t(messages.SOURCE_CHECKED, name=name, url=url, date=i18n.format_date(checked, self.lang))
+
+    def region_buttons(self) -> List[Dict[str, str]]:
+        assert self.country is not None
+        return [{"title": self.t(a.button), "payload": contract.inform_region(a.code)}
+                for a in places.region_areas(self.country) if a.button]
+
     def answer_topic(self, topic: str) -> bool:
         """Send the country's answer for a topic with its source; False if there is none."""
         country = self.country
@@ -107,8 +145,8 @@ class Turn:
             body = content.fill(published.text, country)
             source = self.t(messages.SOURCE, name=published.source_name, url=published.source_url)
         else:
-            body = self.t(answer.text, **content.numbers(country))
-            source = self.t(messages.SOURCE, name=answer.source_name, url=answer.source_url)
+            body = self.t(answer.text, **self.numbers())
+            source = self.source_line(answer.source_name, answer.source_url, answer.checked)
         buttons = []
         if topic in COMPLEX_TOPICS:  # cases an FAQ rarely solves: a person is one tap away
             buttons = [{"title": self.t(messages.TALK_TO_MENTOR), "payload": contract.REQUEST_MENTOR}]
@@ -174,7 +212,8 @@ class LocalizedAction(Action, abc.ABC):
         if turn.front_end_hands_off:  # tell the front end what was settled, so it needs no second request for the slots
             chosen = any(isinstance(e, dict) and e.get("name") == SLOT_LANGUAGE_CHOSEN and e.get("value") for e in turn.events)
             dispatcher.utter_message(json_message=contract.state_signal(
-                turn.lang, turn.country, chosen or bool(tracker.get_slot(SLOT_LANGUAGE_CHOSEN))))
+                turn.lang, turn.country, chosen or bool(tracker.get_slot(SLOT_LANGUAGE_CHOSEN)),
+                turn.region, turn.residence))
         return turn.events + extra
 
 

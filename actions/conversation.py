@@ -5,7 +5,10 @@ from typing import List
 
 from rasa_sdk.events import EventType, SlotSet
 
+from actions import knowledge as kb
+from actions.answers import keep_country
 from actions.base import (
+    OFFER_KEEP_COUNTRY,
     SLOT_LANGUAGE,
     SLOT_LANGUAGE_CHOSEN,
     SLOT_MISSES,
@@ -128,6 +131,8 @@ class ActionAnswerOffer(LocalizedAction):
         if offer in (OFFER_MENTOR, OFFER_MENTOR_NOT_UNDERSTOOD, OFFER_MENTOR_AFTER_THOUGHTS):
             turn.say(messages.MENTOR_OFFER_DECLINED)
             return cleared
+        if offer == OFFER_KEEP_COUNTRY:
+            return keep_country(turn, said_yes)
         if offer == OFFER_DELETE and said_yes:
             turn.dispatcher.utter_message(json_message=contract.erase_signal())  # the front end deletes, then this is true
             turn.say(messages.DELETE_DONE)
@@ -148,9 +153,30 @@ class ActionDefaultFallback(LocalizedAction):
         return "action_default_fallback"
 
     def respond(self, turn: Turn) -> List[EventType]:
+        text = turn.tracker.latest_message.get("text") or ""
+        specific = kb.answer_question(turn, text, None) if not text.startswith("/") else None
+        if specific is not None:  # not one of the topics, but a question the knowledge base answers
+            return specific + [SlotSet(SLOT_MISSES, 0.0)]
         misses = (turn.tracker.get_slot(SLOT_MISSES) or 0.0) + 1
         if misses >= 2:
             turn.say(messages.FALLBACK_SECOND, buttons=turn.yes_no_buttons())
             return [SlotSet(SLOT_MISSES, 0.0), SlotSet(SLOT_PENDING_OFFER, OFFER_MENTOR_NOT_UNDERSTOOD)]
         turn.say(messages.FALLBACK_FIRST)
         return [SlotSet(SLOT_MISSES, misses)]
+
+
+class ActionUpdateProfile(LocalizedAction):
+    """/profile: the person sets or changes their residence situation (and, in Denmark, their region)."""
+
+    def name(self) -> str:
+        return "action_update_profile"
+
+    def respond(self, turn: Turn) -> List[EventType]:
+        if turn.country is None:
+            turn.say(messages.PROFILE_NEEDS_COUNTRY, buttons=turn.country_buttons())
+            return []
+        kb.ask_residence(turn, messages.PROFILE_INTRO)
+        events: List[EventType] = [SlotSet(kb.SLOT_PENDING_ENTRY, None)]
+        if turn.region_buttons():
+            turn.say(messages.PROFILE_REGION, buttons=turn.region_buttons())
+        return events

@@ -57,7 +57,7 @@ class ActionCrisis(LocalizedAction):
         return "action_crisis"
 
     def respond(self, turn: Turn) -> List[EventType]:
-        turn.dispatcher.utter_message(text=safety.crisis_reply(turn.lang, turn.country))
+        turn.dispatcher.utter_message(text=safety.crisis_reply(turn.lang, turn.country, turn.region))
         triage = turn.tracker.latest_message.get("triage") or {}
         if triage.get("net_only"):
             topic = triage.get("model_intent")

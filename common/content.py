@@ -5,6 +5,7 @@ The English texts are msgids of the gettext catalogs; `extract_content` lets Bab
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -33,6 +34,7 @@ class Answer:
     text: str
     source_name: str
     source_url: str
+    checked: dt.date | None = None  # when its facts were last checked against the source
 
 
 def _load(name: str, content_dir: Path = CONTENT_DIR) -> Any:
@@ -66,9 +68,11 @@ def international_numbers() -> Dict[str, str]:
     texts write it. Telegram apps make numbers in international format tappable; short codes (112, 1813,
     116117) are dialled as they are and cannot be written internationally."""
     result: Dict[str, str] = {}
-    for spec in countries().values():
+    regions = _load("regions.yml")
+    for country, spec in countries().items():
         code = spec.get("calling_code")
-        for number in spec["numbers"].values():
+        area_numbers = [a["out_of_hours"] for a in regions.get(country, {}).values() if a.get("out_of_hours")]
+        for number in [*spec["numbers"].values(), *area_numbers]:
             if code and sum(ch.isdigit() for ch in number) >= 8:
                 result[number] = f"{code} {number[1:] if number.startswith('0') else number}"
     return result
@@ -104,6 +108,7 @@ def topics() -> Dict[str, Dict[str, Answer]]:
                 text=spec["text"],
                 source_name=spec["source"]["name"],
                 source_url=spec["source"]["url"],
+                checked=spec.get("checked"),
             )
             for country, spec in per_country.items()
         }

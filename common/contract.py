@@ -26,6 +26,25 @@ def inform_country(country: str) -> str:
     return "/inform_country" + json.dumps({"country": country}, separators=(",", ":"))
 
 
+def inform_region(area: str) -> str:
+    """The intent payload of a region button (an area of common.places)."""
+    return "/inform_region" + json.dumps({"region": area}, separators=(",", ":"))
+
+
+def inform_residence(situation: str) -> str:
+    """The intent payload of a residence-situation button ("skip" = not said)."""
+    return "/inform_residence" + json.dumps({"residence": situation}, separators=(",", ":"))
+
+
+def choose_entry(entry_id: str) -> str:
+    """The intent payload of a button that picks one knowledge-base entry when two were close."""
+    return "/choose_entry" + json.dumps({"entry": entry_id}, separators=(",", ":"))
+
+
+UPDATE_PROFILE = "/update_profile"  # /profile: the person changes their residence situation and region
+RESIDENCE_SKIP = "skip"
+
+
 def topic(name: str) -> str:
     """The intent payload of a topic button (the topic's intent)."""
     return f"/{name}"
@@ -77,9 +96,11 @@ def erase_signal() -> Dict[str, Any]:
     return {"erase": True}
 
 
-def state_signal(language: str, country: str | None, language_chosen: bool) -> Dict[str, Any]:
-    """What the turn settled: the front end needs no second request for the slots."""
-    return {"state": {"language": language, "country": country, "language_chosen": language_chosen}}
+def state_signal(language: str, country: str | None, language_chosen: bool,
+                 region: str | None = None, residence: str | None = None) -> Dict[str, Any]:
+    """What the turn settled: the front end needs no second request for the slots (it shows them in /mydata)."""
+    return {"state": {"language": language, "country": country, "language_chosen": language_chosen,
+                      "region": region, "residence": residence}}
 
 
 @dataclass(frozen=True)

@@ -5,10 +5,12 @@ Every user-visible string goes through `translate`. A string missing in a catalo
 """
 from __future__ import annotations
 
+import datetime as dt
 from functools import cache
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
+from babel import dates as babel_dates
 from babel.support import NullTranslations, Translations
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
@@ -45,3 +47,20 @@ def translate(lang: str, message: str, values: Mapping[str, Any] | None = None, 
     text = (_override(lang, message) if _override and lang != "en" else None) or catalog(lang).gettext(message)
     params = {**(values or {}), **kwargs}
     return text % params if params else text
+
+
+def has_translation(lang: str, message: str) -> bool:
+    """Whether `message` is translated into `lang` (a text shown untranslated would be English to the person)."""
+    if lang == "en":
+        return True
+    if _override and _override(lang, message):
+        return True
+    return catalog(lang).gettext(message) != message
+
+
+def format_date(date: dt.date, lang: str) -> str:
+    """A date as people of the language write it ("7. dec. 2026", "7 грудня 2026 р.")."""
+    try:
+        return babel_dates.format_date(date, format="medium", locale=lang)
+    except (ValueError, LookupError):  # a locale Babel lacks: the unambiguous ISO form
+        return date.isoformat()

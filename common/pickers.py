@@ -34,3 +34,9 @@ def topics(lang: str) -> List[Tuple[str, str]]:
 def yes_no(lang: str) -> List[Tuple[str, str]]:
     """(Yes, "yes"), (No, "no") in `lang`."""
     return [(translate(lang, a.YES), "yes"), (translate(lang, a.NO), "no")]
+
+
+def residence_name(lang: str, country: str | None, residence: str | None) -> str | None:
+    """A residence situation as its button says it, in `lang` (None when not set)."""
+    title = a.RESIDENCE_BUTTONS.get(country or "", {}).get(residence or "")
+    return translate(lang, title) if title else None

@@ -6,7 +6,7 @@ content/countries.yml only; the texts carry placeholders, never the numbers them
 """
 from __future__ import annotations
 
-from common import content
+from common import content, places
 from common.i18n import translate
 from common.strings import assistant as a
 from common.strings import mentor as m
@@ -16,8 +16,12 @@ CRISIS_BY_COUNTRY = {"DK": a.CRISIS_DK, "DE": a.CRISIS_DE}  # the person's count
 NUMBERS_BY_COUNTRY = {"DK": m.NUMBERS_DK, "DE": m.NUMBERS_DE}
 
 
-def crisis_reply(lang: str, country: str | None) -> str:
-    """Crisis and suicide-prevention numbers: the person's country's lines, or both countries' when unknown."""
+def crisis_reply(lang: str, country: str | None, region: str | None = None) -> str:
+    """Crisis and suicide-prevention numbers: the person's country's lines, or both countries' when unknown; in
+    Denmark with the region's out-of-hours line when the region is known (content/regions.yml)."""
+    area = places.area(country, region)
+    if country == "DK" and area is not None and area.out_of_hours:
+        return translate(lang, a.CRISIS_DK_REGION, {**content.numbers(country), **area.placeholders()})
     if country in CRISIS_BY_COUNTRY:
         return translate(lang, CRISIS_BY_COUNTRY[country], content.numbers(country))
     return translate(lang, a.CRISIS_ANY, _both_countries())
@@ -28,8 +32,11 @@ def emergency_reply(lang: str) -> str:
     return translate(lang, a.EMERGENCY_ANY, emergency=EMERGENCY)
 
 
-def numbers_line(lang: str, country: str | None) -> str:
-    """The numbers for when it cannot wait, in the person's language, for their country."""
+def numbers_line(lang: str, country: str | None, region: str | None = None) -> str:
+    """The numbers for when it cannot wait, in the person's language, for their country (and Danish region)."""
+    area = places.area(country, region)
+    if country == "DK" and area is not None and area.out_of_hours:
+        return translate(lang, m.NUMBERS_DK_REGION, {**content.numbers(country), **area.placeholders()})
     if country in NUMBERS_BY_COUNTRY:
         return translate(lang, NUMBERS_BY_COUNTRY[country], content.numbers(country))
     return translate(lang, m.NUMBERS_ANY, _both_countries())

@@ -12,7 +12,7 @@ from typing import Any, Dict, List
 
 from bot.exchange import Outgoing
 from bot.rasa_client import RasaClient, RasaReply, RasaUnavailable
-from common import content, contract
+from common import content, contract, knowledge, places
 from common.db.models import Person
 
 logger = logging.getLogger(__name__)
@@ -42,11 +42,12 @@ class PersonView:
     language_chosen: bool
     country: str | None
     paused: bool
+    region: str | None = None
 
     @classmethod
     def of(cls, person: Person) -> PersonView:
         return cls(person.pseudonym, person.chat_id, person.language, person.language_chosen, person.country,
-                   person.rasa_paused)
+                   person.rasa_paused, person.region)
 
 
 class RasaBridge:
@@ -98,7 +99,7 @@ class RasaBridge:
 
 
 def learn(person: Person, state: Any) -> None:
-    """Take over the language and country the actions settled on."""
+    """Take over the language, country, region and residence situation the actions settled on."""
     if not isinstance(state, dict):
         return
     if state.get("language") in content.languages():
@@ -106,6 +107,12 @@ def learn(person: Person, state: Any) -> None:
         person.language_chosen = bool(state.get("language_chosen")) or person.language_chosen
     if state.get("country") in content.COUNTRIES:
         person.country = state["country"]
+    if "region" in state:
+        region = state["region"]
+        person.region = region if places.area(person.country, region) is not None else None
+    if "residence" in state:
+        residence = state["residence"]
+        person.residence = residence if residence in knowledge.RESIDENCES.get(person.country or "", ()) else None
 
 
 def render(chat_id: int, replies: List[RasaReply], lang: str) -> List[Outgoing]:

@@ -1,4 +1,4 @@
-"""The person's commands: /start /menu /language /country /mentor /end /help /privacy /mydata /delete.
+"""The person's commands: /start /menu /language /country /profile /mentor /end /help /privacy /mydata /delete.
 
 (The mentor's commands are the hand-off desk's: bot.handoff.) Each returns the replies to send."""
 from __future__ import annotations
@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot.exchange import Incoming, Outgoing
 from bot.frontend import people
-from common import content, contract, pickers
+from common import content, contract, pickers, places
 from common.db.models import Handoff, Inbound, Person
 from common.i18n import translate
 from common.strings import assistant as assistant_messages
@@ -49,6 +49,8 @@ async def run(front: FrontEnd, first: Arrival, text: str, incoming: Incoming) ->
         return [await front.db.transaction(my_data, first.person_id, lang)]
     if not first.consented:
         return [people.consent_prompt(chat, lang, days)]
+    if command == "profile":
+        return await front.relay(first.person_id, contract.UPDATE_PROFILE, incoming.language_hint, lang)
     if command == "country":
         return [people.say(chat, lang, messages.CHOOSE_COUNTRY, people.country_buttons(lang))]
     if command == "menu":
@@ -70,13 +72,19 @@ def my_data(session: Session, person_id: int, lang: str) -> Outgoing:
     assert person is not None  # the caller just found or created them
     count = session.scalar(select(func.count(Inbound.id)).where(Inbound.person_id == person.id)) or 0
     not_set = translate(lang, messages.NOT_SET)
-    return people.say(
-        person.chat_id, lang, messages.MY_DATA,
-        language=content.languages()[person.language].name if person.language in content.languages() else not_set,
-        country=pickers.country_name(lang, person.country) if person.country in content.COUNTRIES else not_set,
-        consent=person.consent_at.date().isoformat() if person.consent_at else not_set,
-        count=count,
-    )
+    stored = translate(lang, messages.MY_DATA, {
+        "language": content.languages()[person.language].name if person.language in content.languages() else not_set,
+        "country": pickers.country_name(lang, person.country) if person.country in content.COUNTRIES else not_set,
+        "consent": person.consent_at.date().isoformat() if person.consent_at else not_set,
+        "count": count,
+    })
+    area = places.area(person.country, person.region)
+    residence = pickers.residence_name(lang, person.country, person.residence)
+    situation = translate(lang, messages.MY_DATA_SITUATION, region=area.name() if area else not_set,
+                          residence=residence or not_set)
+    # the situation lines go before the last line ("Delete everything with /delete.")
+    head, _, last = stored.rpartition("\n")
+    return people.say_text(person.chat_id, lang, f"{head}\n{situation}\n{last}" if head else f"{stored}\n{situation}")
 
 
 def _end(session: Session, front: FrontEnd, first: Arrival) -> List[Outgoing]:

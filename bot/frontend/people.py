@@ -44,6 +44,11 @@ def say(chat_id: int, lang: str, message: str, buttons: Sequence[Tuple[str, str]
     return Outgoing(chat_id, translate(lang, message, values), list(buttons), content.languages()[lang].rtl)
 
 
+def say_text(chat_id: int, lang: str, text: str, buttons: Sequence[Tuple[str, str]] = ()) -> Outgoing:
+    """One message already in the person's language."""
+    return Outgoing(chat_id, text, list(buttons), content.languages()[lang].rtl)
+
+
 def language_buttons() -> Buttons:
     return [(name, f"l:{code}") for name, code in pickers.languages()]
 

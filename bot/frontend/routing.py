@@ -221,7 +221,7 @@ class FrontEnd:
         intent = await self.bridge.intent(text) if text else None
         crisis = intent == "crisis"
         if crisis:
-            out.append(self._text(first, safety.crisis_reply(first.lang, first.view.country)))
+            out.append(self._text(first, safety.crisis_reply(first.lang, first.view.country, first.view.region)))
         if incoming.kind == "text" and not text:
             return out + [self._say(first, messages.EMPTY_TEXT)]
         relayed = Incoming(**{**incoming.__dict__, "text": text[:MAX_TEXT]})

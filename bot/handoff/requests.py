@@ -108,7 +108,7 @@ def no_mentor(hours: OpeningHours, person: Person, lang: str, now: dt.datetime) 
         person, lang, m.NO_MENTOR_NOW,
         hours=translate(lang, m.ALWAYS_OPEN) if hours.always else hours.describe(lang),
         opening=translate(lang, m.SOON) if opening is None or hours.is_open(now) else hours.format_opening(opening, lang),
-        numbers=numbers_line(lang, person.country),
+        numbers=numbers_line(lang, person.country, person.region),
     )
 
 

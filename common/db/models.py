@@ -51,6 +51,9 @@ class Person(Base):
     language: Mapped[str | None] = mapped_column(String(8))
     language_chosen: Mapped[bool] = mapped_column(default=False)
     country: Mapped[str | None] = mapped_column(String(2))
+    # where in the country (common.places area) and the residence situation where it changes rights (/profile)
+    region: Mapped[str | None] = mapped_column(String(16))
+    residence: Mapped[str | None] = mapped_column(String(16))
     consent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     last_seen_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), index=True)
     # the Rasa conversation was paused for a hand-off: resumed before the next message goes to Rasa

@@ -45,7 +45,17 @@ EMERGENCY_ANY = _(
 CRISIS_DK = _(
     "I am very sorry you are going through this. You are not alone.\n"
     "• If you are in danger right now, call %(emergency)s.\n"
-    "• Talk to someone now, anonymously, day and night: Livslinien %(lifeline)s.\n"
+    "• Talk to someone now, anonymously: Livslinien %(lifeline)s (not open around the clock: see the opening hours on livslinien.dk).\n"
+    "• Day and night: the out-of-hours line of your region (lægevagten) can send you to psychiatric emergency "
+    "care (psykiatrisk akutmodtagelse).\n"
+    "• Violence at home: Lev Uden Vold %(violence_line)s."
+)
+CRISIS_DK_REGION = _(
+    "I am very sorry you are going through this. You are not alone.\n"
+    "• If you are in danger right now, call %(emergency)s.\n"
+    "• Talk to someone now, anonymously: Livslinien %(lifeline)s (not open around the clock: see the opening hours on livslinien.dk).\n"
+    "• Day and night: the out-of-hours line of %(region_name)s, %(out_of_hours)s, can send you to psychiatric "
+    "emergency care (psykiatrisk akutmodtagelse).\n"
     "• Violence at home: Lev Uden Vold %(violence_line)s."
 )
 CRISIS_DE = _(
@@ -116,3 +126,42 @@ TALK_TO_MENTOR = _("Talk to a peer mentor")
 PLACES_IN = _("Places in %(city)s:")
 PLACES_SPEAKS = _("speaks %(languages)s")
 PLACES_ASK_CITY = _("I can also list places near you: write your question with your town, for example \"%(example)s\".")
+
+# --- situated answers (actions.knowledge) ---
+SOURCE_CHECKED = _("Source: %(name)s – %(url)s (checked %(date)s)")
+ASK_REGION = _(
+    "The number depends on where in Denmark you live. Which area is it? (You can also just write your town.)"
+)
+REGION_SET = _("OK, I will answer for %(region_name)s.")
+ASK_RESIDENCE = _(
+    "This can be different for your residence situation. Does one of these fit you? Then I can tell you exactly. "
+    "You do not have to say; you can change it any time with /profile."
+)
+RESIDENCE_DK_ASYLUM = _("I am seeking asylum")
+RESIDENCE_DK_RESIDENT = _("Residence permit with a yellow card")
+RESIDENCE_DK_UKRAINE = _("From Ukraine (special act)")
+RESIDENCE_DE_ASYLBLG = _("Sozialamt / AsylbLG (Behandlungsschein)")
+RESIDENCE_DE_INSURED = _("Health card from a Krankenkasse")
+RESIDENCE_DE_UKRAINE = _("From Ukraine")
+RESIDENCE_SKIP = _("Skip")
+RESIDENCE_BUTTONS = {
+    "DK": {"asylum": RESIDENCE_DK_ASYLUM, "resident": RESIDENCE_DK_RESIDENT, "ukraine": RESIDENCE_DK_UKRAINE},
+    "DE": {"asylblg": RESIDENCE_DE_ASYLBLG, "insured": RESIDENCE_DE_INSURED, "ukraine": RESIDENCE_DE_UKRAINE},
+}
+RESIDENCE_SAVED = _("Thank you, I will remember this for my answers. /profile changes it, /delete erases it.")
+RESIDENCE_SKIPPED = _("OK, I will not ask again. You can tell me any time with /profile.")
+WHICH_QUESTION = _("Did you mean one of these?")
+NONE_OF_THESE = _("Something else")
+ASK_REPHRASE_SPECIFIC = _("OK. Please tell me your question in other words, and I will try again.")
+TOWN_SWITCH = _(
+    "You wrote %(town)s, which is in %(country_name)s, so I answered for %(country_name)s. Shall I answer for "
+    "%(country_name)s from now on?"
+)
+TOWN_SWITCH_KEPT = _("OK, from now on I answer for %(country_name)s.")
+TOWN_SWITCH_REVERTED = _("OK, I will keep answering for %(country_name)s.")
+PROFILE_INTRO = _(
+    "Your answers can fit your situation better. Nothing here is required. Which fits you? (\"Skip\" keeps it "
+    "unset.)"
+)
+PROFILE_NEEDS_COUNTRY = _("First, which country do you live in?")
+PROFILE_REGION = _("And where in Denmark do you live? (This picks the right out-of-hours number for you.)")

@@ -25,8 +25,12 @@ NO_MENTOR_NOW = _(
 ALWAYS_OPEN = _("at any time, when one is on duty")
 SOON = _("as soon as one comes on duty")
 NUMBERS_DK = _(
-    "If it cannot wait: emergency %(emergency)s; Livslinien %(lifeline)s (day and night); doctor on call at "
-    "night and at weekends: your region's number (Capital Region: %(acute_capital)s)."
+    "If it cannot wait: emergency %(emergency)s; Livslinien %(lifeline)s (not around the clock); doctor on "
+    "call at night and at weekends: the out-of-hours line of your region (lægevagten)."
+)
+NUMBERS_DK_REGION = _(
+    "If it cannot wait: emergency %(emergency)s; Livslinien %(lifeline)s (not around the clock); doctor on "
+    "call at night and at weekends: %(region_name)s %(out_of_hours)s."
 )
 NUMBERS_DE = _(
     "If it cannot wait: emergency %(emergency)s; doctor on call %(on_call_doctor)s; "

@@ -60,6 +60,7 @@ MY_DATA = _(
     "What I store about you:\n• language: %(language)s\n• country: %(country)s\n• consent given: %(consent)s\n"
     "• messages stored: %(count)s\nDelete everything with /delete."
 )
+MY_DATA_SITUATION = _("• area: %(region)s\n• residence situation: %(residence)s (change it with /profile)")
 RATE_LIMITED = _("You are sending messages very fast. Please wait a moment; I will answer your messages in order.")
 UNKNOWN_BUTTON = _("This button is no longer active. Please send /menu.")
 NOT_SET = _("not set")
@@ -74,5 +75,6 @@ COMMANDS = {
     "help": _("Help"),
     "privacy": _("What is stored about me"),
     "mydata": _("Show my data"),
+    "profile": _("My situation (residence, area)"),
     "delete": _("Delete my data"),
 }

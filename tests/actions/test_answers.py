@@ -13,7 +13,7 @@ TOPICS = sorted(content.topics())
 @pytest.mark.parametrize("country", content.COUNTRIES)
 @pytest.mark.parametrize("topic", TOPICS)
 async def test_action_answer_topic_answers_every_topic_with_source(dispatcher, domain, topic, country):
-    tracker = make_tracker("?", intent=topic, slots={"language": "en", "country": country})
+    tracker = make_tracker("?", intent=topic, slots={"language": "en", "country": country, "region": "central"})
     events = await ActionAnswerTopic().run(dispatcher, tracker, domain)
     [message] = dispatcher.messages
     answer = content.answer(topic, country)
@@ -25,16 +25,17 @@ async def test_action_answer_topic_answers_every_topic_with_source(dispatcher, d
 
 
 @pytest.mark.parametrize(
-    "country, lang, expected, not_expected",
+    "country, region, lang, expected, not_expected",
     [
-        ("DK", "da", ["1813", "1818", "70 11 07 07"], ["116117"]),
-        ("DE", "de", ["116117"], ["1813"]),
-        ("DK", "ar", ["1813"], ["116117"]),
-        ("DE", "uk", ["116117"], ["1813"]),
+        # issue #15: Denmark gives only the person's region's line (it was all five regions' before)
+        ("DK", "capital", "da", ["1813"], ["116117", "1818", "70 11 07 07"]),
+        ("DE", None, "de", ["116117"], ["1813"]),
+        ("DK", "south", "ar", ["70 11 07 07"], ["116117", "1813"]),
+        ("DE", None, "uk", ["116117"], ["1813"]),
     ],
 )
-async def test_out_of_hours_differs_by_country(dispatcher, domain, country, lang, expected, not_expected):
-    tracker = make_tracker("...", intent="out_of_hours", slots={"language": lang, "language_chosen": True, "country": country})
+async def test_out_of_hours_differs_by_country(dispatcher, domain, country, region, lang, expected, not_expected):
+    tracker = make_tracker("...", intent="out_of_hours", slots={"language": lang, "language_chosen": True, "country": country, "region": region})
     await ActionAnswerTopic().run(dispatcher, tracker, domain)
     text = dispatcher.messages[0]["text"]
     for number in expected:
@@ -121,8 +122,14 @@ async def test_answers_list_places_in_the_persons_town_from_the_directory(dispat
         await ActionAnswerTopic().run(dispatcher, elsewhere, domain)
         assert "Tolkeservice Midt" not in dispatcher.messages[1]["text"]
         assert "Interpreter Aarhus" in dispatcher.messages[1]["text"]  # how to ask for places near you
-        germany = make_tracker("Dolmetscher in Aarhus?", intent="interpreter", slots={"language": "de", "country": "DE"})
+        germany = make_tracker("Dolmetscher in Berlin?", intent="interpreter", slots={"language": "de", "country": "DE"})
         await ActionAnswerTopic().run(dispatcher, germany, domain)
         assert "Tolkeservice" not in dispatcher.messages[2]["text"]
+        # issue #15: a Danish town named by a person set to Germany: the answer follows the town, asked once
+        switched = make_tracker("Dolmetscher in Aarhus?", intent="interpreter", slots={"language": "de", "country": "DE"})
+        events = await ActionAnswerTopic().run(dispatcher, switched, domain)
+        assert "Tolkeservice Midt" in dispatcher.messages[3]["text"]
+        assert [b["payload"] for b in dispatcher.messages[4]["buttons"]] == ["/affirm", "/deny"]
+        assert slot_events(events)["country"] == "DK" and slot_events(events)["previous_country"] == "DE"
     finally:
         content_store.configure(None)

@@ -80,7 +80,7 @@ async def test_yes_after_the_not_understood_offer_asks_the_front_end_for_a_mento
     await ActionAnswerOffer().run(dispatcher, tracker, domain)
     assert [m.get("custom") for m in dispatcher.messages] == [
         {"handoff": {"reason": "not_understood"}},
-        {"state": {"language": "en", "country": None, "language_chosen": False}},  # so the front end needs no slot request
+        {"state": {"language": "en", "country": None, "language_chosen": False, "region": None, "residence": None}},  # so the front end needs no slot request
     ]
 
 

@@ -58,7 +58,8 @@ async def test_with_a_front_end_that_hands_off_the_crisis_numbers_come_first_the
     await ActionCrisis().run(dispatcher, tracker, domain)
     assert "0800 111 0 111" in dispatcher.messages[0]["text"]
     assert dispatcher.messages[1].get("custom") == {"handoff": {"reason": "crisis"}}
-    assert dispatcher.messages[2].get("custom") == {"state": {"language": "ar", "country": "DE", "language_chosen": False}}
+    assert dispatcher.messages[2].get("custom") == {"state": {"language": "ar", "country": "DE", "language_chosen": False,
+                                                           "region": None, "residence": None}}
     assert len(dispatcher.messages) == 3
 
 

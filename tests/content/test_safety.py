@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from babel.messages.extract import extract_from_file
 
-from common import content, safety
+from common import content, places, safety
 
 ROOT = Path(__file__).resolve().parents[2]
 LANGS = sorted(content.languages())
@@ -52,7 +52,8 @@ def test_numbers_line_without_a_country_has_both_countries_numbers(lang):
 @pytest.mark.parametrize(
     "country, crisis_lines, numbers_lines",
     [
-        ("DK", ["emergency", "lifeline", "violence_line"], ["emergency", "lifeline", "acute_capital"]),
+        # Danish out-of-hours lines differ per region: only with the region known (test below, issue #15)
+        ("DK", ["emergency", "lifeline", "violence_line"], ["emergency", "lifeline"]),
         ("DE", ["emergency", "police", "crisis_line_1", "crisis_line_2", "crisis_line_3", "violence_line"],
          ["emergency", "on_call_doctor", "crisis_line_1", "crisis_line_2"]),
     ],
@@ -63,6 +64,20 @@ def test_replies_for_a_country_have_that_countrys_lines(lang, country, crisis_li
         for name in names:
             assert numbers[name] in text, f"{lang}/{country}: {name} ({numbers[name]!r}) missing in {text!r}"
         assert "%(" not in text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("area", sorted(a.code for a in places.region_areas("DK")))
+def test_danish_replies_give_only_the_persons_regions_out_of_hours_line(lang, area):
+    """Issue #15: a person in Aarhus gets Central Denmark's line, not a list of five regions."""
+    mine = places.area("DK", area)
+    others = {a.out_of_hours for a in places.region_areas("DK") if a.out_of_hours != mine.out_of_hours}
+    for text in (safety.crisis_reply(lang, "DK", area), safety.numbers_line(lang, "DK", area)):
+        assert mine.out_of_hours in text, f"{lang}/{area}: {mine.out_of_hours} missing in {text!r}"
+        assert not [n for n in others if n in text], text
+        assert "%(" not in text
+    for text in (safety.crisis_reply(lang, "DK"), safety.numbers_line(lang, "DK")):
+        assert not [a.out_of_hours for a in places.region_areas("DK") if a.out_of_hours in text], text
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -81,7 +96,7 @@ def test_no_msgid_writes_out_a_phone_number_of_the_countries():
         for country in content.COUNTRIES
         for name, number in content.numbers(country).items()
         if name != "emergency"
-    }
+    } | {(a.country, f"out_of_hours {a.code}"): a.out_of_hours for a in places.areas().values() if a.out_of_hours}
     assert ("DK", "lifeline") in numbers and ("DE", "on_call_doctor") in numbers  # the file we think we read
     assert STRINGS, "no strings modules found"
     found = []
