@@ -14,7 +14,7 @@ from typing import List
 
 from rasa_sdk.events import EventType, SlotSet
 
-from actions.base import SLOT_REGION, SLOT_RESIDENCE, Turn
+from actions.base import DIRECTORY_KINDS, SLOT_REGION, SLOT_RESIDENCE, Turn
 from common import contract, i18n, knowledge, places, retrieval, situation
 from common.strings import assistant as messages
 
@@ -34,7 +34,10 @@ class Pick:
 def pick(turn: Turn, text: str, topic: str | None) -> Pick:
     """The entry that answers `text` in the person's country (or close ones to ask between)."""
     assert turn.country is not None
-    found = retrieval.index().search(text, turn.country, topic)
+    index = retrieval.ready()
+    if index is None:  # still being built (a few seconds after the action server starts): the leaflet answers
+        return Pick()
+    found = index.search(text, turn.country, topic)
     last = knowledge.entry(turn.tracker.get_slot(SLOT_LAST_ENTRY))
     if last is not None and situation.words(text) <= FOLLOW_UP_WORDS:
         if last.country != turn.country:  # "and in Germany?": the same question, in the other country
@@ -44,7 +47,7 @@ def pick(turn: Turn, text: str, topic: str | None) -> Pick:
         if situation.about_child(text) and (found.best is None or found.best.entry.id == last.id or last.child):
             return Pick(knowledge.entry(last.id) if last.country == turn.country else
                         knowledge.counterpart(last.id, turn.country))
-        in_context = retrieval.index().search(f"{last.title} {text}", turn.country, topic)
+        in_context = index.search(f"{last.title} {text}", turn.country, topic)
         if in_context.best and (found.best is None or in_context.best.score > found.best.score):
             found = in_context
     if found.close:
@@ -61,14 +64,16 @@ def live(entry: knowledge.Entry, lang: str) -> bool:
     return i18n.has_translation(lang, entry.answer)
 
 
-def ask_between(turn: Turn, entries: tuple[knowledge.Entry, ...]) -> List[EventType]:
+def ask_between(turn: Turn, entries: tuple[knowledge.Entry, ...], topic: str | None) -> List[EventType]:
     buttons = [{"title": turn.t(e.title), "payload": contract.choose_entry(e.id)} for e in entries]
     buttons.append({"title": turn.t(messages.NONE_OF_THESE), "payload": contract.choose_entry("none")})
-    turn.say(messages.WHICH_QUESTION, buttons=buttons)
+    places = turn.places(topic or entries[0].topic)  # places in the person's town help whichever they meant
+    turn.dispatcher.utter_message(text=turn.t(messages.WHICH_QUESTION) + (f"\n\n{places}" if places else ""),
+                                  buttons=buttons)
     return []
 
 
-def answer(turn: Turn, entry: knowledge.Entry, about_child: bool) -> List[EventType]:
+def answer(turn: Turn, entry: knowledge.Entry, about_child: bool, topic: str | None = None) -> List[EventType]:
     """Answer with the entry, or first ask for what its answer depends on."""
     if entry.needs_area and turn.region is None:
         turn.say(messages.ASK_REGION, buttons=turn.region_buttons())
@@ -76,7 +81,8 @@ def answer(turn: Turn, entry: knowledge.Entry, about_child: bool) -> List[EventT
     text = entry.text(about_child, turn.residence)
     body = turn.t(text, **turn.numbers())
     source = turn.source_line(entry.source_name, entry.source_url, entry.checked)
-    places = turn.places(entry.topic)  # the service directory's places in the person's town, as for a leaflet
+    # the service directory's places in the person's town, as for a leaflet (of the topic the person asked about)
+    places = turn.places(topic if topic in DIRECTORY_KINDS else entry.topic)
     turn.dispatcher.utter_message(text=f"{body}\n\n{source}" + (f"\n\n{places}" if places else ""))
     events: List[EventType] = [SlotSet(SLOT_LAST_ENTRY, entry.id), SlotSet(SLOT_PENDING_ENTRY, None),
                                SlotSet(SLOT_ABOUT_CHILD, about_child)]
@@ -103,11 +109,11 @@ def answer_question(turn: Turn, text: str, topic: str | None) -> List[EventType]
     if found.close:
         close = tuple(e for e in found.close if live(e, turn.lang))
         if len(close) > 1:
-            return ask_between(turn, close)
+            return ask_between(turn, close, topic)
         found = Pick(close[0] if close else None)
     if found.entry is None or not live(found.entry, turn.lang):
         return None
-    return answer(turn, found.entry, situation.about_child(text) or _still_about_child(turn, found.entry, text))
+    return answer(turn, found.entry, situation.about_child(text) or _still_about_child(turn, found.entry, text), topic)
 
 
 def _still_about_child(turn: Turn, entry: knowledge.Entry, text: str) -> bool:

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import os
+import re
 import threading
 import unicodedata
 from dataclasses import dataclass
@@ -27,9 +29,12 @@ Encoder = Callable[[Sequence[str]], np.ndarray]
 CACHE_DIR = Path(os.environ.get("KNOWLEDGE_CACHE_DIR", Path(__file__).resolve().parent.parent / "var" / "cache"))
 # Measured on the development set (docs/knowledge.md): below MIN_SCORE the topic leaflet answers; two entries
 # within MARGIN of each other are offered as buttons instead of guessing.
-MIN_SCORE = float(os.environ.get("KNOWLEDGE_MIN_SCORE", "0.86"))
-MARGIN = float(os.environ.get("KNOWLEDGE_MARGIN", "0.006"))
+MIN_SCORE = float(os.environ.get("KNOWLEDGE_MIN_SCORE", "0.9"))
+MARGIN = float(os.environ.get("KNOWLEDGE_MARGIN", "0.005"))
 TOPIC_BONUS = 0.01  # the classifier's topic, when it is sure, breaks near-ties between topics
+# weight of the lexical score (char n-grams of the entry's examples and answer): carries the local words people
+# mix in ("Bereitschaftspraxis", "henvisning", "Zuzahlung") that a sentence encoder blurs
+LEXICAL_WEIGHT = float(os.environ.get("KNOWLEDGE_LEXICAL_WEIGHT", "0.7"))
 
 
 def worth_searching(text: str) -> bool:
@@ -56,31 +61,11 @@ def e5_encoder() -> Encoder:
     return encode
 
 
-GENERIC_MAX_WORDS = 4  # a topic's own training examples this short ("family doctor", "need tolk") ask the topic
-
-
 @dataclass(frozen=True)
 class Match:
     entry: knowledge.Entry
     score: float
-
-
-def generic_questions(nlu_dir: Path = knowledge.content.CONTENT_DIR.parent / "data" / "nlu") -> Dict[str, List[str]]:
-    """Short training examples of each navigation topic, in every language ("tandlæge", "need interpreter"):
-    a question as close to these as to any entry asks about the topic, and its leaflet answers."""
-    import yaml
-
-    topics = set(knowledge.content.topics())
-    found: Dict[str, List[str]] = {}
-    for path in sorted(nlu_dir.glob("*/*.yml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        for block in data.get("nlu") or []:
-            if block.get("intent") in topics and isinstance(block.get("examples"), str):
-                for line in block["examples"].splitlines():
-                    text = line.strip()[2:].strip() if line.strip().startswith("- ") else ""
-                    if text and len(text.split()) <= GENERIC_MAX_WORDS:
-                        found.setdefault(block["intent"], []).append(text)
-    return found
+    semantic: float = 0.0  # the e5 part alone
 
 
 @dataclass(frozen=True)
@@ -95,27 +80,52 @@ class Result:
         return self.best.entry if self.best and not self.close else None
 
 
+def _ngrams(text: str) -> Dict[str, float]:
+    """Sublinear counts of the char 3-5-grams inside each word (with word boundaries), case-folded."""
+    counts: Dict[str, int] = {}
+    for word in re.findall(r"\w+", unicodedata.normalize("NFKC", text).casefold()):
+        padded = f" {word} "
+        for size in (3, 4, 5):
+            for i in range(max(1, len(padded) - size + 1)):
+                gram = padded[i:i + size]
+                counts[gram] = counts.get(gram, 0) + 1
+    return {gram: 1.0 + math.log(n) for gram, n in counts.items()}
+
+
+class Lexical:
+    """tf-idf cosine between a question and each entry's words (its examples in every language and its answer)."""
+
+    def __init__(self, documents: Dict[str, str]) -> None:
+        grams = {key: _ngrams(text) for key, text in documents.items()}
+        frequency: Dict[str, int] = {}
+        for found in grams.values():
+            for gram in found:
+                frequency[gram] = frequency.get(gram, 0) + 1
+        total = len(grams) or 1
+        self._idf = {gram: math.log((1 + total) / (1 + n)) + 1.0 for gram, n in frequency.items()}
+        self._vectors = {key: self._weigh(found) for key, found in grams.items()}
+
+    def _weigh(self, found: Dict[str, float]) -> Dict[str, float]:
+        weighted = {gram: tf * self._idf.get(gram, 0.0) for gram, tf in found.items()}
+        norm = math.sqrt(sum(v * v for v in weighted.values())) or 1.0
+        return {gram: v / norm for gram, v in weighted.items() if v}
+
+    def scores(self, question: str) -> Dict[str, float]:
+        query = self._weigh(_ngrams(question))
+        return {key: sum(w * vector.get(gram, 0.0) for gram, w in query.items())
+                for key, vector in self._vectors.items()}
+
+
 class Index:
     def __init__(self, entries: Dict[str, knowledge.Entry], examples: Dict[str, List[Tuple[str, str]]],
-                 encoder: Encoder, cache_dir: Path | None = CACHE_DIR,
-                 generic: Dict[str, List[str]] | None = None) -> None:
+                 encoder: Encoder, cache_dir: Path | None = CACHE_DIR) -> None:
         self._encoder = encoder
         self._entries = entries
         rows = [(key, text) for key, found in sorted(examples.items()) if key in entries for _, text in found]
-        generic_rows = [(topic, text) for topic, texts in sorted((generic or {}).items()) for text in texts]
         self._keys = np.array([key for key, _ in rows])
-        self._generic_keys = np.array([topic for topic, _ in generic_rows])
-        vectors = self._embed_cached([text for _, text in rows + generic_rows], cache_dir)
-        self._vectors, self._generic = vectors[:len(rows)], vectors[len(rows):]
-
-    def generic_score(self, question: str | np.ndarray, topic: str | None = None) -> float:
-        """How close the question is to a bare topic question ("tandlæge", "need an interpreter"); the
-        classifier's topic gets the same bonus as its entries."""
-        if not len(self._generic_keys):
-            return -1.0
-        vector = self._encoder([question])[0] if isinstance(question, str) else question
-        similarity = self._generic @ vector + np.where(self._generic_keys == topic, TOPIC_BONUS, 0.0)
-        return float(np.max(similarity))
+        self._vectors = self._embed_cached([text for _, text in rows], cache_dir)
+        self._lexical = Lexical({key: " ".join([text for k, text in rows if k == key] + entries[key].texts())
+                                 for key in entries})
 
     def _embed_cached(self, texts: List[str], cache_dir: Path | None) -> np.ndarray:
         digest = hashlib.sha256("\n".join(texts).encode()).hexdigest()[:16]
@@ -135,12 +145,15 @@ class Index:
                 logger.warning("knowledge index not cached: %s", error)
         return vectors
 
-    def scores(self, question: str | np.ndarray, country: str, topic: str | None = None) -> List[Match]:
-        """Every entry of the country, best first (score: the nearest of its example questions)."""
+    def scores(self, question: str, country: str, topic: str | None = None,
+               vector: np.ndarray | None = None) -> List[Match]:
+        """Every entry of the country, best first. Score: the nearest of its example questions (e5 cosine), plus
+        LEXICAL_WEIGHT times the words it shares with the entry, plus TOPIC_BONUS for the classifier's topic."""
         if not len(self._keys):
             return []
-        vector = self._encoder([question])[0] if isinstance(question, str) else question
+        vector = self._encoder([question])[0] if vector is None else vector
         similarity = self._vectors @ vector
+        lexical = self._lexical.scores(question) if LEXICAL_WEIGHT else {}
         best: Dict[str, float] = {}
         for key, value in zip(self._keys, similarity):
             entry = self._entries[str(key)]
@@ -149,13 +162,14 @@ class Index:
             score = float(value) + (TOPIC_BONUS if topic and entry.topic == topic else 0.0)
             if score > best.get(entry.id, -1.0):
                 best[entry.id] = score
-        return sorted((Match(self._entries[k], s) for k, s in best.items()), key=lambda m: -m.score)
+        return sorted((Match(self._entries[k], s + LEXICAL_WEIGHT * lexical.get(k, 0.0), s) for k, s in best.items()),
+                      key=lambda m: -m.score)
 
     def search(self, question: str, country: str, topic: str | None = None,
                min_score: float = MIN_SCORE, margin: float = MARGIN) -> Result:
         vector = self._encoder([question])[0]
-        ranked = self.scores(vector, country, topic)
-        if not ranked or ranked[0].score < min_score or self.generic_score(vector, topic) >= ranked[0].score:
+        ranked = self.scores(question, country, topic, vector)
+        if not ranked or ranked[0].score < min_score:
             return Result(best=None)
         close = tuple(m for m in ranked[1:3] if m.score >= min_score and ranked[0].score - m.score < margin)
         return Result(best=ranked[0], close=(ranked[0], *close) if close else ())
@@ -170,9 +184,13 @@ def index(encoder: Encoder | None = None) -> Index:
     global _index
     with _lock:
         if _index is None:
-            _index = Index(knowledge.entries(), knowledge.examples(), encoder or e5_encoder(),
-                           generic=generic_questions())
+            _index = Index(knowledge.entries(), knowledge.examples(), encoder or e5_encoder())
         return _index
+
+
+def ready() -> Index | None:
+    """The index if it is built; None while it is being built (the answer is then the topic leaflet)."""
+    return _index
 
 
 def reset(new: Index | None = None) -> None:

@@ -113,20 +113,20 @@ async def test_answers_list_places_in_the_persons_town_from_the_directory(dispat
     engine.dispose()
     content_store.configure(url, ttl=0)
     try:
-        asked = make_tracker("احتاج مترجم عند الطبيب في Aarhus", intent="interpreter", slots={"language": "ar", "country": "DK"})
+        asked = make_tracker("احتاج مترجم عند الطبيب في Aarhus", intent="interpreter", slots={"language": "ar", "country": "DK", "residence_asked": True})
         events = await ActionAnswerTopic().run(dispatcher, asked, domain)
         text = dispatcher.messages[0]["text"]
         assert "Tolkeservice Midt" in text and "+45 87 13 00 00" in text and "العربية" in text
         assert slot_events(events)["city"] == "Aarhus"
-        elsewhere = make_tracker("need an interpreter", intent="interpreter", slots={"language": "en", "country": "DK"})
+        elsewhere = make_tracker("need an interpreter", intent="interpreter", slots={"language": "en", "country": "DK", "residence_asked": True})
         await ActionAnswerTopic().run(dispatcher, elsewhere, domain)
         assert "Tolkeservice Midt" not in dispatcher.messages[1]["text"]
         assert "Interpreter Aarhus" in dispatcher.messages[1]["text"]  # how to ask for places near you
-        germany = make_tracker("Dolmetscher in Berlin?", intent="interpreter", slots={"language": "de", "country": "DE"})
+        germany = make_tracker("Dolmetscher in Berlin?", intent="interpreter", slots={"language": "de", "country": "DE", "residence_asked": True})
         await ActionAnswerTopic().run(dispatcher, germany, domain)
         assert "Tolkeservice" not in dispatcher.messages[2]["text"]
         # issue #15: a Danish town named by a person set to Germany: the answer follows the town, asked once
-        switched = make_tracker("Dolmetscher in Aarhus?", intent="interpreter", slots={"language": "de", "country": "DE"})
+        switched = make_tracker("Dolmetscher in Aarhus?", intent="interpreter", slots={"language": "de", "country": "DE", "residence_asked": True})
         events = await ActionAnswerTopic().run(dispatcher, switched, domain)
         assert "Tolkeservice Midt" in dispatcher.messages[3]["text"]
         assert [b["payload"] for b in dispatcher.messages[4]["buttons"]] == ["/affirm", "/deny"]
