@@ -31,10 +31,11 @@ test-stories: train ## Rasa test stories (tests/stories/): the dialogue predicts
 test-unit: setup ## only the fast tests (no Rasa server)
 	@$(APP)/python -m pytest -m "not e2e"
 
-evaluate: train ## NLU accuracy per language and intent: held-out set -> docs/evaluation.md, development set -> docs/evaluation-dev.md, crisis triage -> docs/evaluation-crisis.md
+evaluate: train ## NLU accuracy per language and intent: held-out set -> docs/evaluation.md, development set -> docs/evaluation-dev.md, crisis triage -> docs/evaluation-crisis.md, knowledge-base retrieval -> docs/evaluation-knowledge.md
 	@RASA_TELEMETRY_ENABLED=false $(RASA)/python scripts/evaluate_nlu.py --out docs/evaluation.md
 	@RASA_TELEMETRY_ENABLED=false $(RASA)/python scripts/evaluate_nlu.py --test-dir tests/nlu_dev --out docs/evaluation-dev.md
 	@RASA_TELEMETRY_ENABLED=false $(RASA)/python scripts/evaluate_crisis.py --out docs/evaluation-crisis.md
+	@$(APP)/python scripts/evaluate_knowledge.py --out docs/evaluation-knowledge.md
 
 benchmark: train ## training time, /model/parse latency, Rasa RSS -> docs/benchmark.md
 	@$(APP)/python scripts/benchmark.py --out docs/benchmark.md

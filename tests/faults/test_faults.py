@@ -15,9 +15,9 @@ import sqlalchemy as sa
 
 from bot.config import Settings
 from bot.runner import Stack
-from common import content
 from common.i18n import translate
 from common.strings import person as ui
+from tests.auxil.answers import expected_answer
 from tests.auxil.fake_bot_api import FakeBotApi
 from tests.conftest import POSTGRES_URL, _free_port, _postgres_database, start_bot
 from tests.telegram.test_bot_e2e import onboard, visible
@@ -40,8 +40,9 @@ def world(tmp_path_factory):
     stack.stop()
 
 
-def dental(lang: str = "da") -> str:
-    return translate(lang, content.answer("dental_care", "DK").text, content.numbers("DK"))[:60]
+def dental(lang: str = "da", question: str = "jeg har ondt i en tand, hvor finder jeg en tandlæge") -> str:
+    """The answer to a Danish dental question (the specific entry, else the leaflet: tests.auxil.answers)."""
+    return expected_answer(lang, "DK", question, "dental_care")[:60]
 
 
 def answers_after(api, user: int, sent: int, seconds: float) -> list[str]:
@@ -80,7 +81,7 @@ def test_rasa_killed_and_restarted(world):
     stack.wait_ready()
     api.wait_for(user, 2, after=sent, timeout=60)
     texts = answers_after(api, user, sent, 3)
-    assert len(texts) == 2 and texts[1].startswith(dental()[:40])
+    assert len(texts) == 2 and texts[1].startswith(dental(question="jeg skal bruge en tandlæge")[:40])
 
 
 def test_rasa_stalled_the_person_hears_at_once_and_gets_one_answer_after(world):
@@ -98,7 +99,7 @@ def test_rasa_stalled_the_person_hears_at_once_and_gets_one_answer_after(world):
         os.kill(rasa, signal.SIGCONT)
     api.wait_for(user, 2, after=sent, timeout=60)
     texts = answers_after(api, user, sent, 4)
-    assert len(texts) == 2 and texts[1].startswith(dental()[:40])
+    assert len(texts) == 2 and texts[1].startswith(dental(question="hvor finder jeg en tandlæge?")[:40])
 
 
 @contextlib.contextmanager

@@ -13,9 +13,9 @@ from typing import Dict, Iterator, List
 
 import pytest
 
-from common import content
 from common.i18n import translate
 from common.strings import person as ui
+from tests.auxil.answers import expected_answer
 from tests.auxil.fake_bot_api import FakeBotApi
 from tests.conftest import _free_port
 from tests.telegram.test_bot_e2e import onboard, visible
@@ -109,7 +109,7 @@ def test_rasa_killed_under_the_runner_is_restarted_and_the_kept_message_answered
             answer = api.wait_for(user, 2, after=sent, timeout=max(1.0, HEAL_WITHIN - (time.monotonic() - started)))[1]
             healed = time.monotonic() - started
 
-            dental = translate("da", content.answer("dental_care", "DK").text, content.numbers("DK"))
+            dental = expected_answer("da", "DK", "jeg har ondt i en tand, hvor finder jeg en tandlæge", "dental_care")
             assert visible(answer.text).startswith(dental[:40])
             assert healed < HEAL_WITHIN
             restarted = rasa_pid(runner.pid)

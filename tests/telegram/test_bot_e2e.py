@@ -10,12 +10,13 @@ from telegram import Update
 from bot.privacy import pseudonym
 from bot.rasa_client import RasaClient
 from bot.telegram.render import tappable
-from common import content
+from common import content, places
 from common.db import make_engine, session_factory
 from common.db.models import Inbound, Person
 from common.i18n import translate
 from common.strings import assistant as assistant_messages
 from common.strings import person as ui
+from tests.auxil.answers import expected_answer, expected_source
 
 pytestmark = pytest.mark.e2e
 
@@ -48,7 +49,8 @@ def visible(text: str) -> str:
 
 
 QUESTIONS = [
-    ("en", "DK", "my child has a high fever and our doctor is closed tonight, who do i call?", "out_of_hours"),
+    # a town: the answer gives that region's out-of-hours line (issue #15)
+    ("en", "DK", "my child has a high fever and our doctor is closed tonight, who do i call? we live in Odense", "out_of_hours"),
     ("da", "DK", "hvordan får jeg en tolk hos lægen?", "interpreter"),
     ("de", "DE", "wie bekomme ich eine Überweisung zum Facharzt?", "referral_specialist"),
     ("ar", "DE", "ابني عنده ألم أسنان شديد، كيف ألاقي طبيب أسنان؟", "dental_care"),
@@ -69,9 +71,11 @@ def test_new_user_gets_consent_pickers_and_a_correct_answer_in_their_language(
     sent = onboard(fake_api, user, lang, country)
     fake_api.send_text(user, question)
     answer = fake_api.wait_for(user, 1, after=sent)[0]
-    expected = tappable(translate(lang, content.answer(topic, country).text, content.numbers(country)))
+    # the specific answer when the knowledge base has one in this language, else the topic's leaflet (issue #15)
+    town = places.town_in_text(question)
+    expected = tappable(expected_answer(lang, country, question, topic, town.area if town else None))
     assert visible(answer.text).startswith(visible(expected))
-    assert content.answer(topic, country).source_url in answer.text
+    assert expected_source(country, question, topic) in answer.text
     if content.languages()[lang].rtl:
         assert answer.text.startswith("\u200f")
 
@@ -96,7 +100,7 @@ def test_language_switch_mid_conversation(telegram_bot, fake_api):
     assert switched[0].text == translate("tr", assistant_messages.LANGUAGE_SET)
     fake_api.send_text(user, "I need an interpreter at the doctor")
     answer = fake_api.wait_for(user, 1, after=sent + 1 + len(switched))[0]
-    assert answer.text.startswith(translate("tr", content.answer("interpreter", "DE").text, content.numbers("DE")))
+    assert answer.text.startswith(expected_answer("tr", "DE", "I need an interpreter at the doctor", "interpreter"))
 
 
 @pytest.mark.parametrize(
@@ -188,7 +192,7 @@ def test_rasa_down_keeps_the_message_and_answers_when_back(telegram_bot, fake_ap
         assistant.bridge.rasa = real
         telegram_bot.run(down_client.close())
     answer = fake_api.wait_for(user, 1, after=sent + 1, timeout=30)[0]
-    assert answer.text.startswith(translate("da", content.answer("dental_care", "DK").text, content.numbers("DK")))
+    assert answer.text.startswith(expected_answer("da", "DK", "jeg har brug for en tandlæge", "dental_care"))
 
 
 def test_crisis_before_consent_gets_numbers_first_and_nothing_is_stored(telegram_bot, fake_api):

@@ -10,12 +10,13 @@ from sqlalchemy import select
 
 from bot.privacy import pseudonym
 from bot.telegram.render import tappable
-from common import content, safety
+from common import safety
 from common.db import make_engine, session_factory
 from common.db.models import Handoff, Person, RelayMessage
 from common.i18n import translate
 from common.strings import assistant as assistant_messages
 from common.strings import mentor as m
+from tests.auxil.answers import expected_answer
 from tests.telegram.test_bot_e2e import onboard, visible
 
 pytestmark = pytest.mark.e2e
@@ -38,7 +39,7 @@ def test_my_tooth_is_killing_me_gets_the_dental_answer_and_no_mentor_alert(teleg
     sent = onboard(fake_api, user, lang, "DE")
     fake_api.send_text(user, text)
     replies = [visible(r.text) for r in fake_api.wait_for(user, 1, after=sent)]
-    dental = visible(tappable(translate(lang, content.answer("dental_care", "DE").text, content.numbers("DE"))))
+    dental = visible(tappable(expected_answer(lang, "DE", text, "dental_care")))  # the entry, else the leaflet
     assert replies[0].startswith(dental[:50]), replies
     assert not any(visible(tappable(safety.crisis_reply(lang, "DE")))[:40] in r for r in replies)
     assert cases_of(telegram_bot, user) == []  # nobody was alerted, nobody is waiting

@@ -14,8 +14,8 @@ import httpx
 import pytest
 
 from bot.telegram.render import tappable
-from common import content
-from common.i18n import translate
+from common import places
+from tests.auxil.answers import expected_answer
 from tests.conftest import _free_port
 from tests.telegram.test_bot_e2e import QUESTIONS, onboard, visible
 
@@ -81,7 +81,8 @@ def test_run_command_serves_telegram_and_stops_on_ctrl_c(own_api, tmp_path):
             sent = onboard(fake_api, user, lang, country)
             fake_api.send_text(user, question)
             answer = fake_api.wait_for(user, 1, after=sent)[0]
-            expected = tappable(translate(lang, content.answer(topic, country).text, content.numbers(country)))
+            town = places.town_in_text(question)
+            expected = tappable(expected_answer(lang, country, question, topic, town.area if town else None))
             assert visible(answer.text).startswith(visible(expected)), (lang, answer.text[:80])
     finally:
         process.send_signal(signal.SIGINT)
