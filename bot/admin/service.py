@@ -34,7 +34,7 @@ ANSWER_FIELDS = ("draft_text", "draft_source_name", "draft_source_url", "draft_u
                  "published_text", "published_source_name", "published_source_url", "published_at", "updated_by")
 _STRAY_PERCENT = re.compile(r"%(?!\(\w+\)s)")
 # a run of digits, possibly grouped by single spaces, dots, hyphens or slashes: "70 201 201", "116117", "112"
-_DIGIT_RUN = re.compile(r"\d(?:[ .\-/\u00a0\u202f]?\d)*")
+_DIGIT_RUN = re.compile(r"\d(?:[ .,\-/\u00a0\u202f]?\d)*")  # "135,12" is 135.12 written with a decimal comma
 MIN_NUMBER_DIGITS = 3
 MAX_ANSWER_CHARS = 3000  # far above the longest shipped answer (~500), below Telegram's 4096 with the source line added
 MAX_SOURCE_NAME, MAX_SOURCE_URL = 200, 500  # answer_text.*_source_name / *_source_url

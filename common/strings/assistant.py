@@ -46,16 +46,16 @@ CRISIS_DK = _(
     "I am very sorry you are going through this. You are not alone.\n"
     "• If you are in danger right now, call %(emergency)s.\n"
     "• Talk to someone now, anonymously: Livslinien %(lifeline)s (not open around the clock: see the opening hours on livslinien.dk).\n"
-    "• Day and night: the out-of-hours line of your region (lægevagten) can send you to psychiatric emergency "
-    "care (psykiatrisk akutmodtagelse).\n"
+    "• Evenings, nights and weekends the out-of-hours line of your region (lægevagten), in the daytime your own "
+    "doctor, can send you to psychiatric emergency care (psykiatrisk akutmodtagelse).\n"
     "• Violence at home: Lev Uden Vold %(violence_line)s."
 )
 CRISIS_DK_REGION = _(
     "I am very sorry you are going through this. You are not alone.\n"
     "• If you are in danger right now, call %(emergency)s.\n"
     "• Talk to someone now, anonymously: Livslinien %(lifeline)s (not open around the clock: see the opening hours on livslinien.dk).\n"
-    "• Day and night: the out-of-hours line of %(region_name)s, %(out_of_hours)s, can send you to psychiatric "
-    "emergency care (psykiatrisk akutmodtagelse).\n"
+    "• Evenings, nights and weekends the out-of-hours line of %(region_name)s, %(out_of_hours)s, in the daytime "
+    "your own doctor, can send you to psychiatric emergency care (psykiatrisk akutmodtagelse).\n"
     "• Violence at home: Lev Uden Vold %(violence_line)s."
 )
 CRISIS_DE = _(

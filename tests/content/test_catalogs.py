@@ -98,3 +98,19 @@ def test_emergency_answers_name_112_first():
         text = content.answer("emergency", country).text % content.numbers(country)
         first_number = PHONE.search(text).group()
         assert first_number == "112"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_shipped_catalog_passes_the_admins_import_checks(lang, tmp_path):
+    """A translator exports the catalog, edits it and imports it again (issue #18): what ships must pass the same
+    checks (placeholders, numbers as in the English), or the first round trip would be refused."""
+    from bot.admin import service
+    from common.db import make_engine, migrate, session_factory
+
+    url = f"sqlite:///{tmp_path / 'import.db'}"
+    migrate(url)
+    engine = make_engine(url)
+    raw = (ROOT / "locales" / lang / "LC_MESSAGES" / "messages.po").read_bytes()
+    with session_factory(engine)() as db:
+        service.import_po(db, "eva", lang, raw)  # raises ValidationError with the problems
+    engine.dispose()
