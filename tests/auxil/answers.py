@@ -27,9 +27,11 @@ def expected_answer(lang: str, country: str, question: str, topic: str, region: 
     return translate(lang, leaflet.text, values)
 
 
-def expected_source(country: str, question: str, topic: str) -> str:
-    """The official source the reply names: the entry's, else the leaflet's."""
+def expected_source(country: str, question: str, topic: str) -> str | None:
+    """The official source the reply names: the entry's, else the leaflet's (None: two entries are offered)."""
     found = retrieval.index().search(question, country, topic) if retrieval.worth_searching(question) else None
+    if found and found.close:
+        return None
     if found and found.answer:
         return found.answer.source_url
     leaflet = content.answer(topic, country)

@@ -37,6 +37,7 @@ def expected(lang: str, country: str) -> dict[str, str]:
         "help": first_line(lang, ui.HELP),
         "privacy": first_line(lang, ui.PRIVACY_DETAILS, days=90),
         "mydata": pickers.country_name(lang, country),
+        "profile": first_line(lang, assistant_messages.PROFILE_INTRO),
         "delete": first_line(lang, assistant_messages.DELETE_CONFIRM),
     }
 

@@ -104,6 +104,7 @@ def test_residence_asked_once_remembered_changed_with_profile_and_erased_with_de
     sent += len(fake_api.wait_for(user, 1, after=sent))
     fake_api.press(user, "d:yes")
     sent += len(fake_api.wait_for(user, 1, after=sent))
-    stored, sent = my_data(fake_api, user, sent, "uk")
+    stored, sent = my_data(fake_api, user, sent, "en")  # a new start: nothing is known, not even the language
     assert translate("uk", messages.RESIDENCE_DE_INSURED) not in stored
     assert translate("uk", messages.RESIDENCE_DE_ASYLBLG) not in stored
+    assert stored.count(translate("en", ui.NOT_SET)) >= 3  # country, area and residence situation
