@@ -42,7 +42,7 @@ def pick(turn: Turn, text: str, topic: str | None) -> Pick:
     if last is not None and situation.words(text) <= FOLLOW_UP_WORDS:
         if last.country != turn.country:  # "and in Germany?": the same question, in the other country
             same = knowledge.counterpart(last.id, turn.country)
-            if same is not None and (found.best is None or _only_names_place(turn, text)):
+            if same is not None and (found.best is None or situation.words(text) <= 4):
                 return Pick(same)
         if situation.about_child(text) and (found.best is None or found.best.entry.id == last.id or last.child):
             return Pick(knowledge.entry(last.id) if last.country == turn.country else
@@ -53,10 +53,6 @@ def pick(turn: Turn, text: str, topic: str | None) -> Pick:
     if found.close:
         return Pick(close=tuple(m.entry for m in found.close))
     return Pick(found.answer)
-
-
-def _only_names_place(turn: Turn, text: str) -> bool:
-    return situation.words(text) <= 4
 
 
 def live(entry: knowledge.Entry, lang: str) -> bool:

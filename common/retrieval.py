@@ -113,10 +113,9 @@ class Lexical:
         norm = math.sqrt(sum(v * v for v in weighted.values())) or 1.0
         return {gram: v / norm for gram, v in weighted.items() if v}
 
-    def scores(self, question: str) -> Dict[str, float]:
+    def scores(self, question: str, keys: List[str]) -> Dict[str, float]:
         query = self._weigh(_ngrams(question))
-        return {key: sum(w * vector.get(gram, 0.0) for gram, w in query.items())
-                for key, vector in self._vectors.items()}
+        return {key: sum(w * self._vectors[key].get(gram, 0.0) for gram, w in query.items()) for key in keys}
 
 
 class Index:
@@ -124,11 +123,13 @@ class Index:
                  encoder: Encoder, cache_dir: Path | None = CACHE_DIR) -> None:
         self._encoder = encoder
         self._entries = entries
-        rows = [(key, text) for key, found in sorted(examples.items()) if key in entries for _, text in found]
-        self._keys = np.array([key for key, _ in rows])
-        self._vectors = self._embed_cached([text for _, text in rows], cache_dir)
-        self._lexical = Lexical({key: " ".join([text for k, text in rows if k == key] + entries[key].texts())
-                                 for key in entries})
+        grouped = {key: [text for _, text in found] for key, found in sorted(examples.items())
+                   if key in entries and found}
+        rows = [text for texts in grouped.values() for text in texts]  # grouped by entry, in key order
+        self._keys = list(grouped)
+        self._starts = np.cumsum([0] + [len(texts) for texts in grouped.values()][:-1]).astype(np.intp)
+        self._vectors = self._embed_cached(rows, cache_dir)
+        self._lexical = Lexical({key: " ".join(grouped.get(key, []) + entries[key].texts()) for key in entries})
 
     def _embed_cached(self, texts: List[str], cache_dir: Path | None) -> np.ndarray:
         digest = hashlib.sha256("\n".join(texts).encode()).hexdigest()[:16]
@@ -155,16 +156,11 @@ class Index:
         if not len(self._keys):
             return []
         vector = self._encoder([question])[0] if vector is None else vector
-        similarity = self._vectors @ vector
-        lexical = self._lexical.scores(question) if LEXICAL_WEIGHT else {}
-        best: Dict[str, float] = {}
-        for key, value in zip(self._keys, similarity):
-            entry = self._entries[str(key)]
-            if entry.country != country:
-                continue
-            score = float(value) + (TOPIC_BONUS if topic and entry.topic == topic else 0.0)
-            if score > best.get(entry.id, -1.0):
-                best[entry.id] = score
+        nearest = np.maximum.reduceat(self._vectors @ vector, self._starts)  # per entry: its nearest example
+        mine = [(key, float(value)) for key, value in zip(self._keys, nearest) if self._entries[key].country == country]
+        lexical = self._lexical.scores(question, [key for key, _ in mine]) if LEXICAL_WEIGHT else {}
+        best = {key: value + (TOPIC_BONUS if topic and self._entries[key].topic == topic else 0.0)
+                for key, value in mine}
         return sorted((Match(self._entries[k], s + LEXICAL_WEIGHT * lexical.get(k, 0.0), s) for k, s in best.items()),
                       key=lambda m: -m.score)
 

@@ -4,7 +4,7 @@ End-to-end tests compare the reply with this, so they check the whole path (Tele
 -> Telegram); how often retrieval picks the right entry is measured apart (scripts/evaluate_knowledge.py)."""
 from __future__ import annotations
 
-from common import content, i18n, knowledge, places, retrieval, situation
+from common import content, i18n, places, retrieval, situation
 from common.i18n import translate
 from common.strings import assistant as messages
 
@@ -37,11 +37,3 @@ def expected_source(country: str, question: str, topic: str) -> str | None:
     leaflet = content.answer(topic, country)
     assert leaflet is not None
     return leaflet.source_url
-
-
-def entry_id(country: str, question: str, topic: str) -> str | None:
-    found = retrieval.index().search(question, country, topic)
-    return found.answer.id if found.answer else None
-
-
-__all__ = ["expected_answer", "entry_id", "knowledge"]
