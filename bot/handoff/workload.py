@@ -28,9 +28,10 @@ logger = logging.getLogger(__name__)
 
 
 def week_start(now: dt.datetime, zone: ZoneInfo) -> dt.datetime:
-    """Monday 00:00 of `now`'s week, in the programme's time zone."""
+    """Monday 00:00 of `now`'s week in the programme's time zone, in UTC (SQLite compares stored UTC as text)."""
     local = now.astimezone(zone).date()
-    return dt.datetime.combine(local - dt.timedelta(days=local.weekday()), dt.time(0), tzinfo=zone)
+    monday = dt.datetime.combine(local - dt.timedelta(days=local.weekday()), dt.time(0), tzinfo=zone)
+    return monday.astimezone(dt.timezone.utc)
 
 
 def week_name(now: dt.datetime, zone: ZoneInfo) -> str:
@@ -71,7 +72,8 @@ def weekly_hours(session: Session, mentor: Mentor, now: dt.datetime, zone: ZoneI
 def weekly_cases(session: Session, mentor: Mentor, now: dt.datetime, zone: ZoneInfo) -> int:
     """Chats the mentor took this week (and still holds or closed)."""
     return session.scalar(select(func.count(Handoff.id)).where(
-        Handoff.mentor_id == mentor.id, Handoff.claimed_at >= week_start(now, zone), Handoff.claimed_at <= now,
+        Handoff.mentor_id == mentor.id, Handoff.claimed_at >= week_start(now, zone),
+        Handoff.claimed_at <= now.astimezone(dt.timezone.utc),
     )) or 0
 
 
