@@ -7,7 +7,6 @@ import datetime as dt
 import threading
 
 import numpy as np
-import pytest
 from sqlalchemy import select
 
 from bot.exchange import Incoming
@@ -19,7 +18,7 @@ from common.db import make_engine, session_factory
 from common.db.models import GuideText, Handoff, Mentor, RelayMessage, SavedReply
 from common.i18n import translate
 from common.strings import mentor as m
-from tests.handoff.test_desk import chats, person
+from tests.handoff.test_desk import chats, person, sessions  # noqa: F401 - sessions: the fixture
 
 NOW = dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.timezone.utc)  # a Tuesday, 11:00 in Copenhagen
 MINUTE = dt.timedelta(minutes=1)
@@ -29,13 +28,6 @@ HOURS = "mon-fri 09:00-17:00"
 def make_desk(hours: str = HOURS, limit: float = 10.0) -> Desk:
     return Desk(DeskSettings("test-key", OpeningHours.parse(hours), reply_alert=dt.timedelta(minutes=30),
                              reply_release=dt.timedelta(hours=2), weekly_limit_hours=limit))
-
-
-@pytest.fixture
-def sessions(database_url):
-    engine = make_engine(database_url)
-    yield session_factory(engine)
-    engine.dispose()
 
 
 def mentor(session, desk: Desk, user_id: int, languages: str, supervisor: bool = False, on_duty: bool = True,
@@ -79,7 +71,7 @@ def test_open_time_between_counts_only_the_mentor_hours():
     assert OpeningHours.parse("").open_between(NOW, NOW + MINUTE) == MINUTE
 
 
-def test_the_mentor_is_reminded_once_then_the_chat_goes_back_to_the_queue_once(sessions):
+def test_the_mentor_is_reminded_once_then_the_chat_goes_back_to_the_queue_once(sessions):  # noqa: F811
     desk = make_desk()
     with sessions.begin() as session:
         amal, other = mentor(session, desk, 1101, "ar"), mentor(session, desk, 1102, "ar")
@@ -111,7 +103,7 @@ def test_the_mentor_is_reminded_once_then_the_chat_goes_back_to_the_queue_once(s
         assert any(o.chat_id == other.chat_id and "هل أنت هنا؟" in o.text for o in joined)  # what waited is delivered
 
 
-def test_nothing_fires_outside_mentor_hours_and_the_count_resumes_at_the_next_opening(sessions):
+def test_nothing_fires_outside_mentor_hours_and_the_count_resumes_at_the_next_opening(sessions):  # noqa: F811
     desk = make_desk()
     late = dt.datetime(2026, 11, 24, 15, 50, tzinfo=dt.timezone.utc)  # Tuesday 16:50 in Copenhagen
     with sessions.begin() as session:
@@ -124,7 +116,7 @@ def test_nothing_fires_outside_mentor_hours_and_the_count_resumes_at_the_next_op
         assert chats(reminded) == [amal.chat_id]
 
 
-def test_a_reply_clears_the_reminder_and_the_next_unanswered_message_counts_from_its_own_time(sessions):
+def test_a_reply_clears_the_reminder_and_the_next_unanswered_message_counts_from_its_own_time(sessions):  # noqa: F811
     desk = make_desk()
     with sessions.begin() as session:
         amal = mentor(session, desk, 1121, "ar")
@@ -143,7 +135,7 @@ def test_a_reply_clears_the_reminder_and_the_next_unanswered_message_counts_from
 def test_two_instances_checking_at_the_same_moment_remind_once_and_release_once(database_url):
     """Two bot instances run the job in their own threads and connections, released together by a barrier."""
     engine = make_engine(database_url)
-    sessions = session_factory(engine)
+    sessions = session_factory(engine)  # noqa: F811 - its own, for two threads
     desk = make_desk()
     with sessions.begin() as session:
         amal = mentor(session, desk, 1131, "uk")
@@ -172,7 +164,7 @@ def test_two_instances_checking_at_the_same_moment_remind_once_and_release_once(
 
 
 # --- weekly hours and the weekly limit ------------------------------------------------------------------------------
-def test_weekly_hours_and_cases_from_duty_periods_and_one_kind_note_a_week_over_the_limit(sessions):
+def test_weekly_hours_and_cases_from_duty_periods_and_one_kind_note_a_week_over_the_limit(sessions):  # noqa: F811
     desk = make_desk(limit=2)
     monday = dt.datetime(2026, 11, 22, 23, 0, tzinfo=dt.timezone.utc)  # Monday 00:00 in Copenhagen
     with sessions.begin() as session:
@@ -201,7 +193,7 @@ def test_weekly_hours_and_cases_from_duty_periods_and_one_kind_note_a_week_over_
 
 
 # --- debrief ---------------------------------------------------------------------------------------------------------
-def test_after_an_urgent_chat_the_mentor_is_offered_a_debrief_and_the_supervisor_on_duty_is_told_once(sessions):
+def test_after_an_urgent_chat_the_mentor_is_offered_a_debrief_and_the_supervisor_on_duty_is_told_once(sessions):  # noqa: F811
     desk = make_desk(hours="")
     with sessions.begin() as session:
         huda = mentor(session, desk, 1151, "ar")
@@ -230,7 +222,7 @@ def test_after_an_urgent_chat_the_mentor_is_offered_a_debrief_and_the_supervisor
 
 
 # --- the boundaries guide ----------------------------------------------------------------------------------------------
-def test_a_new_mentor_reads_and_accepts_the_guide_in_their_language_before_the_first_duty(sessions):
+def test_a_new_mentor_reads_and_accepts_the_guide_in_their_language_before_the_first_duty(sessions):  # noqa: F811
     desk = make_desk(hours="")
     with sessions.begin() as session:
         new = mentor(session, desk, 1161, "fa", on_duty=False, ui="fa", accepted=False)
@@ -255,7 +247,7 @@ def test_a_new_mentor_reads_and_accepts_the_guide_in_their_language_before_the_f
 
 
 # --- saved replies and knowledge-base answers ----------------------------------------------------------------------
-def test_r_sends_a_saved_reply_in_the_persons_language_after_a_preview_in_the_mentors(sessions):
+def test_r_sends_a_saved_reply_in_the_persons_language_after_a_preview_in_the_mentors(sessions):  # noqa: F811
     desk = make_desk(hours="")
     with sessions.begin() as session:
         session.add_all([
@@ -302,7 +294,7 @@ def _words_encoder(texts):
     return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
 
 
-def test_kb_offers_the_best_entry_in_the_mentors_language_and_sends_it_in_the_persons(sessions):
+def test_kb_offers_the_best_entry_in_the_mentors_language_and_sends_it_in_the_persons(sessions):  # noqa: F811
     desk = make_desk(hours="")
     entries = {key: entry for key, entry in knowledge.entries().items() if entry.country == "DK"}
     retrieval.reset(retrieval.Index(entries, knowledge.examples(), _words_encoder, cache_dir=None))
@@ -325,7 +317,7 @@ def test_kb_offers_the_best_entry_in_the_mentors_language_and_sends_it_in_the_pe
         retrieval.reset(None)
 
 
-def test_kb_while_the_index_loads_says_so_and_builds_it_once_in_the_background(sessions):
+def test_kb_while_the_index_loads_says_so_and_builds_it_once_in_the_background(sessions):  # noqa: F811
     retrieval.reset(None)
     started: list = []
     assert kb_answers.index(start=lambda: started.append(1)) is None
@@ -344,7 +336,7 @@ def test_kb_while_the_index_loads_says_so_and_builds_it_once_in_the_background(s
         assert loading[0].text == translate("en", m.M_KB_LOADING)
 
 
-def test_unanswered_since_ignores_what_came_before_the_claim(sessions):
+def test_unanswered_since_ignores_what_came_before_the_claim(sessions):  # noqa: F811
     desk = make_desk(hours="")
     with sessions.begin() as session:
         desk.request(session, person(session, 21, "ti"), "ti", "request", now=NOW)
