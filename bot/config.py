@@ -38,6 +38,10 @@ class Settings:
     mentor_hours: str = ""
     mentor_timezone: str = "Europe/Copenhagen"
     handoff_timeout: float = 300.0
+    mentor_reply_alert: float = 1800.0  # seconds of mentor hours a person's message waits before the mentor is reminded
+    mentor_reply_release: float = 7200.0  # ... before the chat goes back to the queue and supervisors are told
+    mentor_weekly_limit_hours: float = 10.0  # hours on duty a week; over it a mentor gets a kind note, supervisors see it
+    care_interval: float = 30.0  # seconds between two runs of the job that checks replies and weekly hours
     invite_days: int = 7
     admin_port: int = 8080
     admin_secret_key: str = ""  # required unless admin_dev (bot.admin.app.session_secret)
@@ -90,6 +94,10 @@ class Settings:
             mentor_hours=_env("MENTOR_HOURS", ""),
             mentor_timezone=_env("MENTOR_TIMEZONE", cls.mentor_timezone),
             handoff_timeout=float(_env("HANDOFF_TIMEOUT", "300")),
+            mentor_reply_alert=float(_env("MENTOR_REPLY_ALERT", "1800")),
+            mentor_reply_release=float(_env("MENTOR_REPLY_RELEASE", "7200")),
+            mentor_weekly_limit_hours=float(_env("MENTOR_WEEKLY_LIMIT_HOURS", "10")),
+            care_interval=float(_env("CARE_INTERVAL", "30")),
             invite_days=int(_env("INVITE_DAYS", "7")),
             admin_port=int(_env("ADMIN_PORT", "8080")),
             admin_secret_key=_env("ADMIN_SECRET_KEY", cls.admin_secret_key),

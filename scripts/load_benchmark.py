@@ -26,6 +26,7 @@ import time
 from pathlib import Path
 
 import httpx
+from sqlalchemy import select
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -35,11 +36,12 @@ from benchmark import percentile, rss_mb  # noqa: E402
 from evaluate_nlu import load_test_set  # noqa: E402
 
 from bot.config import Settings  # noqa: E402
+from bot.handoff import guide  # noqa: E402
 from bot.handoff.desk import Desk  # noqa: E402
 from bot.privacy import pseudonym  # noqa: E402
 from bot.runner import Stack  # noqa: E402
 from common.db import make_engine, migrate, session_factory  # noqa: E402
-from common.db.models import Person, utcnow  # noqa: E402
+from common.db.models import Mentor, Person, utcnow  # noqa: E402
 from tests.auxil.fake_bot_api import FakeBotApi  # noqa: E402
 from tests.conftest import _free_port  # noqa: E402
 
@@ -156,6 +158,9 @@ def mentor_notifications(api: FakeBotApi, settings: Settings, requests: int) -> 
     mentor = 7_999_999
     api.send_text(mentor, f"/start {code}")
     api.wait_for(mentor, 1)
+    with sessions.begin() as db:  # the boundaries guide, read and accepted before the first duty
+        bench = db.scalar(select(Mentor).where(Mentor.pseudonym == pseudonym(settings.pseudonym_key, mentor)))
+        guide.accept(db, bench, guide.current_version(db))
     api.send_text(mentor, "/duty on")
     api.wait_for(mentor, 2)
     delays = []

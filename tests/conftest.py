@@ -136,7 +136,7 @@ def start_bot(stack, fake_api, database_url: str, **settings) -> RunningBot:
     )
     application = build_application(
         "123456:TEST-TOKEN", assistant, base_url=fake_api.base_url, chat_interval=0.05, retry_interval=0.5,
-        waiting_interval=0.5,
+        waiting_interval=0.5, care_interval=0.5,
     )
     return RunningBot(application, assistant, database_url)
 

@@ -16,6 +16,7 @@ from common.i18n import translate
 from common.strings import mentor as m
 from common.strings import person as ui
 from tests.auxil.answers import expected_answer
+from tests.auxil.mentors import accept_guide
 
 pytestmark = pytest.mark.e2e
 _users = itertools.count(990_000)
@@ -66,6 +67,7 @@ async def test_a_second_terminal_acts_as_the_mentor(front):
         code = front.desk.create_invite(session, "Sara", ["da"]).code
     mentor = Terminal(front, next(_users))
     assert "Sara" in (await mentor.send(f"/start {code}"))[0]
+    accept_guide(front.db.sessions, "terminal-test", mentor.user_id)  # the boundaries guide, read before the first duty
     await mentor.send("/duty on")
     person = Terminal(front, next(_users))
     shown = await person.send("/start")

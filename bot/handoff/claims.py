@@ -10,9 +10,11 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.exchange import Outgoing
+from bot.handoff import debrief
 from bot.handoff.matching import load, notify, request_values
 from bot.handoff.relay import relay_to_mentor
 from bot.handoff.replies import mentor_out, person_label, person_out
+from bot.handoff.workload import end_duty
 from common.db import execute_dml
 from common.db.models import Handoff, Mentor, utcnow
 from common.i18n import translate
@@ -34,7 +36,7 @@ def claim(session: Session, mentor: Mentor, case_id: int, now: dt.datetime | Non
         return [mentor_out(mentor, m.M_AT_CAPACITY, cap=mentor.max_cases)]
     won = execute_dml(session,
         update(Handoff).where(Handoff.id == case_id, Handoff.status == "waiting")
-        .values(status="claimed", mentor_id=mentor.id, claimed_at=now or utcnow())
+        .values(status="claimed", mentor_id=mentor.id, claimed_at=now or utcnow(), reply_alerted_at=None)
         .execution_options(synchronize_session=False)
     ).rowcount == 1  # a second UPDATE on PostgreSQL waits for the first one's row lock, then matches nothing
     if not won:
@@ -95,6 +97,7 @@ def handover(session: Session, case: Handoff, mentor: Mentor) -> List[Outgoing]:
 def deactivate(session: Session, mentor: Mentor) -> List[Outgoing]:
     """Remove a mentor's access; their open chats go back to the queue. The people are told, the other mentors
     notified, and the mentor is told why (the caller puts these in the outbox, in the same transaction)."""
+    end_duty(session, mentor)
     mentor.active, mentor.on_duty = False, False
     out: List[Outgoing] = []
     cases = session.scalars(select(Handoff).where(Handoff.mentor_id == mentor.id, Handoff.status == "claimed")).all()
@@ -103,13 +106,17 @@ def deactivate(session: Session, mentor: Mentor) -> List[Outgoing]:
     return [mentor_out(mentor, m.M_DEACTIVATED, count=len(cases))] + out
 
 
-def close(session: Session, case: Handoff) -> List[Outgoing]:
-    """Close a claimed case; the person gets the rating question. The front end resumes the paused Rasa conversation
-    by itself: the closed case in the database says so."""
+def close(session: Session, case: Handoff, by_mentor: bool = False) -> List[Outgoing]:
+    """Close a claimed case; the person gets the rating question, and after an urgent chat the mentor is offered a
+    debrief with a supervisor. The front end resumes the paused Rasa conversation by itself: the closed case in the
+    database says so. `by_mentor`: the mentor ended it (/end) and hears it is closed."""
     case.status, case.closed_at = "closed", utcnow()
     if case.mentor is not None and case.mentor.current_case_id == case.id:
         case.mentor.current_case_id = None
     person, lang = case.person, case.language
     stars = [(str(n), f"g:{case.id}:{n}") for n in range(1, 6)]
     logger.info("hand-off %s closed", case.id)
-    return [person_out(person, lang, m.CHAT_ENDED), person_out(person, lang, m.RATE, stars)]
+    out = [person_out(person, lang, m.CHAT_ENDED), person_out(person, lang, m.RATE, stars)]
+    if by_mentor and case.mentor is not None:
+        out.append(mentor_out(case.mentor, m.M_ENDED, case=case.id))
+    return out + ([debrief.offer(case, case.mentor)] if case.urgent and case.mentor is not None else [])

@@ -58,6 +58,27 @@ class OpeningHours:
         local = now.astimezone(self.zone)
         return any(w.weekday == local.weekday() and w.start <= local.time() < w.end for w in self.windows)
 
+    def open_between(self, start: dt.datetime, end: dt.datetime) -> dt.timedelta:
+        """How much of [start, end] falls within the hours (all of it without fixed hours): the time a reply
+        waits counts only while mentors are on duty. Windows are taken in MENTOR_TIMEZONE, day by day, so a
+        change to or from summer time counts the hours the clock really showed."""
+        if end <= start:
+            return dt.timedelta(0)
+        if self.always:
+            return end - start
+        total = dt.timedelta(0)
+        day, last = start.astimezone(self.zone).date(), end.astimezone(self.zone).date()
+        while day <= last:
+            for window in self.windows:
+                if window.weekday != day.weekday():
+                    continue
+                opens = dt.datetime.combine(day, window.start, tzinfo=self.zone)
+                closes = dt.datetime.combine(day, window.end, tzinfo=self.zone)
+                overlap = min(closes, end) - max(opens, start)
+                total += max(overlap, dt.timedelta(0))
+            day += dt.timedelta(days=1)
+        return total
+
     def next_opening(self, now: dt.datetime) -> dt.datetime | None:
         """The next start of a window after `now` (None without fixed hours)."""
         if self.always:

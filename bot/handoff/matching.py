@@ -95,12 +95,18 @@ def record_notification(session: Session, notification_id: int, message_id: int)
         notification.message_id = message_id
 
 
-def tell_supervisors(session: Session, case: Handoff, exclude: Iterable[int] = (), by: Mentor | None = None) -> List[Outgoing]:
-    supervisors = session.scalars(select(Mentor).where(Mentor.active.is_(True), Mentor.role == "supervisor")).all()
-    on_duty = [s for s in supervisors if s.on_duty] or list(supervisors)
+def supervisors(session: Session, exclude: Iterable[int] = ()) -> List[Mentor]:
+    """Who hears of a flag, a debrief request, a chat gone back to the queue: the supervisors on duty, or every
+    active supervisor when none is on duty."""
+    everyone = session.scalars(select(Mentor).where(Mentor.active.is_(True), Mentor.role == "supervisor")
+                               .order_by(Mentor.id)).all()
     skip = set(exclude)
+    return [s for s in ([s for s in everyone if s.on_duty] or list(everyone)) if s.id not in skip]
+
+
+def tell_supervisors(session: Session, case: Handoff, exclude: Iterable[int] = (), by: Mentor | None = None) -> List[Outgoing]:
     return [
         mentor_out(s, m.M_FLAG_NOTICE, name=by.name, case=case.id) if by is not None
         else mentor_out(s, m.M_REQUEST, **request_values(case, s))
-        for s in on_duty if s.id not in skip
+        for s in supervisors(session, exclude)
     ]

@@ -1,39 +1,58 @@
 """The mentor's side: what a mentor sends (a command, or a message relayed to the person on their current case) and
-presses (Claim, switch case). Commands: /duty [on|off], /queue, /languages <codes>, /cases, /case <id>, /end,
-/handover, /note <text>, /flag, /start."""
+presses (Claim, switch case, accept the guide, debrief, send a saved reply). Commands: /duty [on|off], /queue,
+/languages <codes>, /cases, /case <id>, /end, /handover, /note <text>, /flag, /start, /me, /team (supervisors),
+/r [NAME], /kb WORDS."""
 from __future__ import annotations
 
+import datetime as dt
 from typing import List
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.exchange import Incoming, Outgoing
-from bot.handoff import relay
+from bot.handoff import debrief, guide, kb_answers, relay, saved_replies, workload
 from bot.handoff.claims import claim, close, current, handover
 from bot.handoff.invites import welcome
 from bot.handoff.matching import by_risk, notice, request_values, tell_supervisors
-from bot.handoff.replies import language_names, mentor_out, person_label
+from bot.handoff.replies import language_names, mentor_out, mentor_text, person_label
 from common import content
-from common.db.models import CaseNote, Handoff, Mentor
+from common.db.models import CaseNote, Handoff, Mentor, utcnow
 from common.i18n import translate
 from common.strings import mentor as m
 
+UTC = ZoneInfo("UTC")
+WEEKLY_LIMIT_HOURS = 10.0
 
-def from_mentor(session: Session, mentor: Mentor, incoming: Incoming) -> List[Outgoing]:
-    """A mentor's command, or a message for the person on their current case."""
+
+def from_mentor(session: Session, mentor: Mentor, incoming: Incoming, zone: ZoneInfo = UTC,
+                limit_hours: float = WEEKLY_LIMIT_HOURS, now: dt.datetime | None = None) -> List[Outgoing]:
+    """A mentor's command, or a message for the person on their current case. `zone` and `limit_hours` are the
+    programme's time zone and weekly limit (for /me and /team)."""
     if incoming.kind == "command":
-        return command(session, mentor, incoming.text.strip())
+        return command(session, mentor, incoming.text.strip(), zone, limit_hours, now)
     case = current(session, mentor)
     if case is None:
         return [mentor_out(mentor, m.M_NO_CASE)]
-    return relay.from_mentor(session, mentor, case, incoming)
+    return relay.from_mentor(session, mentor, case, incoming, now)
 
 
-def mentor_press(session: Session, mentor: Mentor, data: str) -> List[Outgoing]:
+def mentor_press(session: Session, mentor: Mentor, data: str, now: dt.datetime | None = None) -> List[Outgoing]:
     kind, _, value = data.partition(":")
+    if kind == "mr":
+        return saved_replies.send(session, mentor, value, now)
+    if kind == "mk":
+        return kb_answers.send(session, mentor, value, now)
     if not value.isdigit():
         return [mentor_out(mentor, m.M_HELP)]
+    if kind == "mx":
+        return [mentor_out(mentor, m.M_NOT_SENT)]
+    if kind == "md":
+        return debrief.ask(session, mentor, int(value), now)
+    if kind == "mg":
+        return guide.accept(session, mentor, int(value), now) or [mentor_out(mentor, m.M_GUIDE_ACCEPTED)] + duty(
+            session, mentor, True, now)
     if kind == "mc":
         return claim(session, mentor, int(value))
     if kind == "ms":
@@ -45,12 +64,21 @@ def mentor_press(session: Session, mentor: Mentor, data: str) -> List[Outgoing]:
     return [mentor_out(mentor, m.M_HELP)]
 
 
-def command(session: Session, mentor: Mentor, text: str) -> List[Outgoing]:
+def command(session: Session, mentor: Mentor, text: str, zone: ZoneInfo = UTC, limit_hours: float = WEEKLY_LIMIT_HOURS,
+            now: dt.datetime | None = None) -> List[Outgoing]:
     name, _, argument = text.partition(" ")
     name = name.split("@")[0].lstrip("/").lower()
     argument = argument.strip()
     if name == "duty":
-        return duty(session, mentor, {"on": True, "off": False}.get(argument.lower(), not mentor.on_duty))
+        return duty(session, mentor, {"on": True, "off": False}.get(argument.lower(), not mentor.on_duty), now)
+    if name == "me":
+        return [workload.me(session, mentor, now or utcnow(), zone, limit_hours)]
+    if name == "team" and mentor.is_supervisor:
+        return [workload.team_view(session, mentor, now or utcnow(), zone, limit_hours)]
+    if name == "r":
+        return saved_replies.command(session, mentor, argument)
+    if name == "kb":
+        return kb_answers.command(session, mentor, argument)
     if name == "queue":
         return queue(session, mentor)
     if name == "languages":
@@ -74,7 +102,7 @@ def command(session: Session, mentor: Mentor, text: str) -> List[Outgoing]:
         if case is None:
             return [mentor_out(mentor, m.M_NO_CASE)]
         if name == "end":
-            return close(session, case) + [mentor_out(mentor, m.M_ENDED, case=case.id)]
+            return close(session, case, by_mentor=True)
         if name == "handover":
             return handover(session, case, mentor)
         if name == "note":
@@ -86,10 +114,21 @@ def command(session: Session, mentor: Mentor, text: str) -> List[Outgoing]:
         return [mentor_out(mentor, m.M_FLAGGED, case=case.id)] + tell_supervisors(session, case, exclude={mentor.id}, by=mentor)
     if name == "start" and not argument:
         return [welcome(mentor)]
-    return [mentor_out(mentor, m.M_HELP)]
+    return [help_text(mentor)]
 
 
-def duty(session: Session, mentor: Mentor, on: bool) -> List[Outgoing]:
+def help_text(mentor: Mentor) -> Outgoing:
+    parts = [m.M_HELP, m.M_HELP_CARE] + ([m.M_HELP_SUPERVISOR] if mentor.is_supervisor else [])
+    return mentor_text(mentor, "\n".join(translate(mentor.ui_language, part) for part in parts))
+
+
+def duty(session: Session, mentor: Mentor, on: bool, now: dt.datetime | None = None) -> List[Outgoing]:
+    """On or off duty (a duty period for the weekly hours). Going on duty needs the current boundaries guide
+    accepted: until then the mentor gets the guide with its button instead."""
+    if on and not guide.accepted(session, mentor):
+        return [guide.show(session, mentor)]
+    if mentor.on_duty != on:
+        (workload.start_duty if on else workload.end_duty)(session, mentor, now)
     mentor.on_duty = on
     if not on:
         return [mentor_out(mentor, m.M_DUTY_OFF)]

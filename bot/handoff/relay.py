@@ -2,19 +2,21 @@
 account: text goes through the bot, media by `copyMessage` (which carries no sender)."""
 from __future__ import annotations
 
+import datetime as dt
 from typing import List, Sequence
 
 from sqlalchemy.orm import Session
 
 from bot.exchange import Incoming, Outgoing
 from bot.handoff.replies import mentor_out, person_out
-from common.db.models import Handoff, Mentor, Person, RelayMessage
+from common.db.models import Handoff, Mentor, Person, RelayMessage, utcnow
 from common.strings import mentor as m
 
 RELAYABLE = {"voice", "audio", "video_note", "photo", "video", "document", "sticker", "location", "contact", "animation"}
 
 
-def from_person(session: Session, person: Person, lang: str, case: Handoff, incoming: Incoming) -> List[Outgoing]:
+def from_person(session: Session, person: Person, lang: str, case: Handoff, incoming: Incoming,
+                now: dt.datetime | None = None) -> List[Outgoing]:
     """A message while a case is open: relayed to the mentor, or kept for the next one."""
     kind = "text" if incoming.kind == "text" else incoming.kind
     if kind not in RELAYABLE and kind != "text":
@@ -24,7 +26,7 @@ def from_person(session: Session, person: Person, lang: str, case: Handoff, inco
         handoff_id=case.id, sender="person", kind=kind, text=text,
         from_chat_id=None if kind == "text" else incoming.chat_id,
         message_id=None if kind == "text" else incoming.message_id,
-        delivered=case.status == "claimed",
+        delivered=case.status == "claimed", created_at=now or utcnow(),
     )
     session.add(entry)
     if case.status == "waiting" or case.mentor is None:
@@ -45,16 +47,27 @@ def relay_to_mentor(case: Handoff, mentor: Mentor, entries: Sequence[RelayMessag
     return out
 
 
-def from_mentor(session: Session, mentor: Mentor, case: Handoff, incoming: Incoming) -> List[Outgoing]:
+def from_mentor(session: Session, mentor: Mentor, case: Handoff, incoming: Incoming,
+                now: dt.datetime | None = None) -> List[Outgoing]:
     """A mentor's message (not a command) for the person on their current case."""
-    person = case.person
-    lang = case.language
     if incoming.kind == "text":
-        text = incoming.text.strip()
-        session.add(RelayMessage(handoff_id=case.id, sender="mentor", kind="text", text=text))
-        return [person_out(person, lang, m.FROM_MENTOR, name=mentor.name, text=text)]
+        return to_person(session, mentor, case, incoming.text.strip(), now)
     if incoming.kind in RELAYABLE:
-        session.add(RelayMessage(handoff_id=case.id, sender="mentor", kind=incoming.kind,
-                                 from_chat_id=incoming.chat_id, message_id=incoming.message_id))
-        return [Outgoing(person.chat_id, "", copy_from=(incoming.chat_id, incoming.message_id))]
+        _answered(session, case, RelayMessage(handoff_id=case.id, sender="mentor", kind=incoming.kind,
+                                              from_chat_id=incoming.chat_id, message_id=incoming.message_id,
+                                              created_at=now or utcnow()))
+        return [Outgoing(case.person.chat_id, "", copy_from=(incoming.chat_id, incoming.message_id))]
     return [mentor_out(mentor, m.NOT_RELAYED)]
+
+
+def to_person(session: Session, mentor: Mentor, case: Handoff, text: str, now: dt.datetime | None = None) -> List[Outgoing]:
+    """A text from the mentor to the person on the case (typed, a saved reply, a knowledge-base answer), logged."""
+    _answered(session, case, RelayMessage(handoff_id=case.id, sender="mentor", kind="text", text=text,
+                                          created_at=now or utcnow()))
+    return [person_out(case.person, case.language, m.FROM_MENTOR, name=mentor.name, text=text)]
+
+
+def _answered(session: Session, case: Handoff, entry: RelayMessage) -> None:
+    """The mentor wrote: the person's messages are answered, so the reminder may come again for the next one."""
+    session.add(entry)
+    case.reply_alerted_at = None

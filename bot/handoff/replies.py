@@ -20,6 +20,11 @@ def mentor_out(mentor: Mentor, message: str, buttons: Sequence[Tuple[str, str]] 
     return Outgoing(mentor.chat_id, translate(lang, message, values), list(buttons), content.languages()[lang].rtl)
 
 
+def mentor_text(mentor: Mentor, text: str, buttons: Sequence[Tuple[str, str]] = ()) -> Outgoing:
+    """A text already in the mentor's language (several translated parts put together)."""
+    return Outgoing(mentor.chat_id, text, list(buttons), content.languages()[mentor.ui_language].rtl)
+
+
 def person_out(person: Person, lang: str, message: str, buttons: Sequence[Tuple[str, str]] = (), **values: Any) -> Outgoing:
     return Outgoing(person.chat_id, translate(lang, message, values), list(buttons), content.languages()[lang].rtl)
 

@@ -42,8 +42,8 @@ logger = logging.getLogger(__name__)
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 COMMANDS = list(ui.COMMANDS)  # the person's commands, in Telegram's menu
-MENTOR_COMMANDS = ["duty", "queue", "cases", "case", "handover", "note", "flag", "languages"]  # bot.handoff
-BUTTONS = r"^(?:[cdgklrt]|m[cs]):"  # callback data families: consent, delete, rating, language, country, Rasa, topic, mentor
+MENTOR_COMMANDS = ["duty", "queue", "cases", "case", "handover", "note", "flag", "languages", "me", "team", "r", "kb"]  # bot.handoff
+BUTTONS = r"^(?:[cdgklrt]|m[a-z]):"  # callback data families: consent, delete, rating, language, country, Rasa, topic, mentor
 MEDIA_KINDS = {
     "voice": filters.VOICE, "audio": filters.AUDIO, "video_note": filters.VIDEO_NOTE, "photo": filters.PHOTO,
     "video": filters.VIDEO, "document": filters.Document.ALL, "sticker": filters.Sticker.ALL,
@@ -257,6 +257,18 @@ def _check_waiting_into_outbox(front: FrontEnd) -> int:
         return outbox.put(session, front.desk.check_waiting(session))
 
 
+async def check_mentors(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Job: unanswered messages (a reminder, then back to the queue) and the weekly limit, through the outbox."""
+    front: FrontEnd = context.application.bot_data["assistant"]
+    if await front.db.run(_check_mentors_into_outbox, front):
+        await deliver_outbox(context)
+
+
+def _check_mentors_into_outbox(front: FrontEnd) -> int:
+    with front.db.sessions.begin() as session:  # each step decided by a conditional UPDATE: once across instances
+        return outbox.put(session, front.desk.check_mentors(session))
+
+
 async def purge_expired(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Job: delete data older than the retention period."""
     front: FrontEnd = context.application.bot_data["assistant"]
@@ -318,6 +330,7 @@ def build_application(
     max_retries: int = 3,
     waiting_interval: float = 15.0,
     outbox_interval: float = 1.0,
+    care_interval: float = 30.0,
 ) -> Application:
     bot = TolerantBot(
         token, base_url=base_url, base_file_url=base_url.replace("/bot", "/file/bot"),
@@ -352,6 +365,7 @@ def build_application(
     jobs.run_repeating(retry_pending, interval=retry_interval, first=retry_interval)
     jobs.run_repeating(check_waiting, interval=waiting_interval, first=waiting_interval)
     jobs.run_repeating(deliver_outbox, interval=outbox_interval, first=outbox_interval)
+    jobs.run_repeating(check_mentors, interval=care_interval, first=care_interval)
     jobs.run_repeating(purge_expired, interval=3600, first=60)
     return application
 
@@ -368,6 +382,7 @@ def run(settings: Settings, stack: RasaServer) -> None:
         settings.telegram_bot_token, assistant, base_url=settings.telegram_api_base_url,
         chat_interval=settings.telegram_chat_interval, retry_interval=settings.retry_interval,
         waiting_interval=min(15.0, max(1.0, settings.handoff_timeout / 4)), outbox_interval=settings.outbox_interval,
+        care_interval=settings.care_interval,
     )
     if settings.telegram_webhook_url:
         application.run_webhook(

@@ -102,6 +102,11 @@ class Mentor(Base):
     on_duty: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     current_case_id: Mapped[int | None] = mapped_column(Integer)  # the chat their messages go to
+    # the boundaries guide version they read and accepted (bot.handoff.guide); None: not yet, no duty until then
+    guide_version: Mapped[int | None] = mapped_column(Integer)
+    guide_accepted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # the ISO week ("2026-W48") they were last told they are over MENTOR_WEEKLY_LIMIT_HOURS (bot.handoff.workload)
+    limit_noted_week: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, server_default=func.now())
 
     @property
@@ -157,6 +162,11 @@ class Handoff(Base):
     flagged: Mapped[bool] = mapped_column(Boolean, default=False)
     rating: Mapped[int | None] = mapped_column(Integer)
     told_no_mentor_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # no chat left unanswered (bot.handoff.unanswered): the mentor was reminded of the current unanswered message
+    # (cleared when they reply or a mentor claims), the case was last given back to the queue for want of a reply
+    reply_alerted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    released_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    debrief_requested_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, server_default=func.now())
     claimed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
@@ -330,3 +340,46 @@ class OutboxMessage(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, server_default=func.now())
     claimed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class DutyPeriod(Base):
+    """A mentor's time on duty, from `/duty on` to `/duty off` (or deactivation): the weekly hours are summed from
+    these (bot.handoff.workload). `ended_at` is None while they are on duty."""
+
+    __tablename__ = "duty_period"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mentor_id: Mapped[int] = mapped_column(ForeignKey("mentor.id", ondelete="CASCADE"), index=True)
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class SavedReply(Base):
+    """A reply staff keep for mentors, per language (`/r NAME` sends it to the person in their language)."""
+
+    __tablename__ = "saved_reply"
+    __table_args__ = (UniqueConstraint("name", "language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(32))  # one word, lower case: what mentors type after /r
+    language: Mapped[str] = mapped_column(String(8))
+    text: Mapped[str] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_by: Mapped[str | None] = mapped_column(String(64))
+
+
+class GuideText(Base):
+    """The program's boundaries guide in one language, as edited in the admin (without a row: the shipped text
+    in the catalogs). `version` is the guide's version when this text was saved; the current version is the
+    highest, and a mentor who has not accepted it cannot go on duty (bot.handoff.guide)."""
+
+    __tablename__ = "guide_text"
+    __table_args__ = (UniqueConstraint("language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    language: Mapped[str] = mapped_column(String(8))
+    text: Mapped[str] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_by: Mapped[str | None] = mapped_column(String(64))

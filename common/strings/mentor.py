@@ -118,3 +118,89 @@ M_REASON_REQUEST = _("asked for a peer mentor")
 M_REASON_NOT_UNDERSTOOD = _("the assistant did not understand")
 M_SUMMARY_TOPICS = _("Asked about: %(topics)s")
 M_SUMMARY_LAST = _("Last messages:")
+
+# --- no chat left unanswered (bot.handoff.unanswered) ----------------------------------------------------------
+RELEASED = _(
+    "I am sorry: your peer mentor has not been able to answer you for a while. I have put your request back in "
+    "the queue, in the same place, so that the next free mentor can take it. Your messages are kept for them.\n\n"
+    "%(numbers)s"
+)
+M_REPLY_REMINDER = _(
+    "#%(case)s has been waiting %(minutes)s minutes for your reply. A short word helps, even \"I am looking into "
+    "it\". If you cannot go on with this chat, /handover passes it to a colleague."
+)
+M_RELEASED = _(
+    "#%(case)s went back to the queue because the person waited %(minutes)s minutes for a reply. That is not a "
+    "reproach: it happens, and now a colleague can answer. The person was told kindly and keeps their place."
+)
+M_RELEASED_NOTICE = _(
+    "#%(case)s went back to the queue: %(name)s did not reply for %(minutes)s minutes (mentor hours). The person "
+    "keeps their place. /case %(case)s shows its summary and notes."
+)
+
+# --- care for mentors: debrief (bot.handoff.debrief) -------------------------------------------------------------
+M_DEBRIEF_OFFER = _(
+    "#%(case)s was an urgent chat. Conversations like this can stay with you. Would you like to talk it through "
+    "with a supervisor?"
+)
+M_DEBRIEF_BUTTON = _("Ask for a debrief with a supervisor")
+M_DEBRIEF_ASKED = _("Thank you for asking. A supervisor has been told and will contact you about #%(case)s.")
+M_DEBRIEF_NOBODY = _("There is no supervisor registered yet. Please contact the programme staff directly.")
+M_DEBRIEF_NOTICE = _("%(name)s asks for a debrief after the urgent chat #%(case)s. Please contact them.")
+
+# --- care for mentors: hours and cases (bot.handoff.workload) -----------------------------------------------------
+M_ME = _(
+    "This week (since Monday): %(hours)s hours on duty, %(cases)s chats taken.\n"
+    "The programme's weekly limit is %(limit)s hours. Open chats now: %(open)s."
+)
+M_TEAM = _("Mentors this week (hours on duty, chats taken):")
+M_TEAM_OVER = _("over the limit")
+M_OVER_LIMIT = _(
+    "You have been on duty %(hours)s hours this week, more than the programme's %(limit)s hours. Thank you for "
+    "everything you give. Please take care of yourself too: rest is part of the work, and your colleagues and "
+    "supervisors are there. Going off duty: /duty off"
+)
+M_OVER_LIMIT_NOTICE = _("%(name)s has been on duty %(hours)s hours this week (limit %(limit)s hours).")
+
+# --- care for mentors: the boundaries guide (bot.handoff.guide) ----------------------------------------------------
+M_GUIDE_INTRO = _("Before your first duty, please read the programme's guide and accept it.")
+M_GUIDE_ACCEPT = _("I have read and accept")
+M_GUIDE_ACCEPTED = _("Thank you for accepting the guide.")
+M_GUIDE_CHANGED = _("The guide has changed since you opened it. Please read the new version.")
+GUIDE = _(
+    "Boundaries guide for peer mentors\n\n"
+    "1. Your privacy. Everything goes through the bot. Never give your own phone number, Telegram account, "
+    "address or social media, and do not ask for the person's.\n\n"
+    "2. No money, no private meetings. Do not give or lend money, take gifts, buy or sell anything, or meet "
+    "people privately. If someone needs practical help, point them to the services and the bot's answers.\n\n"
+    "3. What you do and do not do. You listen, explain and help people find their way. You do not give medical, "
+    "legal or immigration advice, and you do not promise what you cannot keep.\n\n"
+    "4. When to call a supervisor. Use /flag when someone talks about harming themselves or others, violence, "
+    "abuse or exploitation, when a child may be at risk, or whenever you feel unsure.\n\n"
+    "5. In a crisis. If life is in danger, tell the person to call 112 at once. Stay in the chat, stay calm, "
+    "give the crisis numbers the bot gave them, and flag the chat for a supervisor.\n\n"
+    "6. Confidentiality. What people tell you stays between you, the programme's supervisors and the case notes. "
+    "Never share it with anyone else or outside the bot, not even without names. The only exception is danger to "
+    "life: then a supervisor decides what to do.\n\n"
+    "7. Take care of yourself. Go off duty when you need to and keep to the programme's weekly hours. After a "
+    "hard chat, ask for a debrief: it is a strength, not a weakness."
+)
+
+# --- saved replies and knowledge-base answers (bot.handoff.saved_replies) -----------------------------------------
+M_SAVED_LIST = _("Saved replies: %(names)s\nSend one to the current chat with /r NAME.")
+M_SAVED_NONE = _("There are no saved replies yet. Staff add them in the admin.")
+M_SAVED_UNKNOWN = _("There is no saved reply called \"%(name)s\". Saved replies: %(names)s")
+M_SAVED_PREVIEW = _("This is what #%(case)s will receive (in %(language)s). In your language it says:")
+M_SAVED_ENGLISH = _("There is no %(language)s version of \"%(name)s\": the person will receive the English text.")
+M_SEND = _("Send")
+M_CANCEL = _("Cancel")
+M_SENT = _("Sent to #%(case)s.")
+M_NOT_SENT = _("Not sent.")
+M_KB_EMPTY = _("Write what to look for after the command, for example: /kb interpreter at the doctor")
+M_KB_LOADING = _("The knowledge base is being loaded. Please try again in a minute.")
+M_KB_NONE = _("I found no knowledge-base answer for that. Try other words.")
+M_HELP_CARE = _(
+    "/me – your hours and chats this week\n/r – saved replies; /r NAME sends one to the current chat\n"
+    "/kb WORDS – find a knowledge-base answer to send"
+)
+M_HELP_SUPERVISOR = _("/team – every mentor's hours and chats this week")

@@ -19,6 +19,7 @@ from common.i18n import translate
 from common.strings import person as ui
 from tests.auxil.answers import expected_answer
 from tests.auxil.fake_bot_api import FakeBotApi
+from tests.auxil.mentors import accept_guide
 from tests.conftest import POSTGRES_URL, _free_port, _postgres_database, start_bot
 from tests.telegram.test_bot_e2e import onboard, visible
 
@@ -160,6 +161,8 @@ def test_database_down_mid_handoff_then_the_relay_goes_on(world):
             code = bot.assistant.desk.create_invite(db, "Sara", ["da"]).code
         mentor, person = next(_users), next(_users)
         api.send_text(mentor, f"/start {code}")
+        api.wait_for(mentor, 1)
+        accept_guide(bot.assistant.db.sessions, "test-key", mentor)  # the boundaries guide, read before the first duty
         api.send_text(mentor, "/duty on")
         api.wait_for(mentor, 2)
         sent = onboard(api, person, "da", "DK")

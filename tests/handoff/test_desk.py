@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.exchange import Incoming
+from bot.handoff import guide
 from bot.handoff.desk import Desk, DeskSettings
 from bot.handoff.hours import OpeningHours
 from bot.privacy import pseudonym
@@ -38,6 +39,7 @@ def mentor(session, desk: Desk, user_id: int, languages: str, supervisor: bool =
                                 supervisor=supervisor, max_cases=max_cases)
     desk.register(session, Incoming(0, user_id, user_id, "command", f"/start {invite.code}"), invite.code)
     found = desk.mentor_of(session, user_id)
+    guide.accept(session, found, guide.current_version(session))  # read and accepted the boundaries guide
     found.on_duty = on_duty
     session.flush()
     return found

@@ -14,6 +14,7 @@ from common.i18n import translate
 from common.strings import mentor as m
 from common.strings import person as ui
 from tests.auxil.fake_bot_api import FakeBotApi
+from tests.auxil.mentors import accept_guide
 from tests.conftest import start_bot
 from tests.telegram.test_bot_e2e import onboard, visible
 
@@ -38,6 +39,7 @@ def register_mentor(api, bot, languages: str, name: str, supervisor: bool = Fals
     user = new_user()
     api.send_text(user, f"/start {code}")
     assert name in api.wait_for(user, 1)[-1].text
+    accept_guide(sessions_of(bot), "test-key", user)  # onboarding itself: tests/handoff/test_care_e2e.py
     if on_duty:
         api.send_text(user, "/duty")
         api.wait_for(user, 2)
