@@ -12,11 +12,13 @@ from bot.handoff.replies import mentor_out
 from common import content
 from common.db.models import Handoff, Mentor, Notification
 from common.i18n import translate
+from common.strings import appointments as appointment_messages
 from common.strings import assistant as assistant_messages
 from common.strings import mentor as m
 
 REASONS = {"crisis": m.M_REASON_CRISIS, "not_safe": m.M_REASON_NOT_SAFE, "thoughts": m.M_REASON_THOUGHTS,
-           "distress": m.M_REASON_DISTRESS, "request": m.M_REASON_REQUEST, "not_understood": m.M_REASON_NOT_UNDERSTOOD}
+           "distress": m.M_REASON_DISTRESS, "request": m.M_REASON_REQUEST, "not_understood": m.M_REASON_NOT_UNDERSTOOD,
+           "appointment": appointment_messages.M_REASON_APPOINTMENT}
 URGENT_REASONS = {"crisis", "not_safe"}  # imminent danger, or "I am not safe": every mentor of the language and supervisors
 
 

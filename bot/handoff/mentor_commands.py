@@ -8,6 +8,7 @@ from typing import List
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.appointments import mentor as appointments_mentor
 from bot.exchange import Incoming, Outgoing
 from bot.handoff import relay
 from bot.handoff.claims import claim, close, current, handover
@@ -15,7 +16,7 @@ from bot.handoff.invites import welcome
 from bot.handoff.matching import by_risk, notice, request_values, tell_supervisors
 from bot.handoff.replies import language_names, mentor_out, person_label
 from common import content
-from common.db.models import CaseNote, Handoff, Mentor
+from common.db.models import CaseNote, Handoff, Mentor, utcnow
 from common.i18n import translate
 from common.strings import mentor as m
 
@@ -84,6 +85,8 @@ def command(session: Session, mentor: Mentor, text: str) -> List[Outgoing]:
             return [mentor_out(mentor, m.M_NOTE_SAVED, case=case.id)]
         case.flagged = True
         return [mentor_out(mentor, m.M_FLAGGED, case=case.id)] + tell_supervisors(session, case, exclude={mentor.id}, by=mentor)
+    if name == "remind":
+        return appointments_mentor.propose(session, mentor, argument, utcnow())
     if name == "start" and not argument:
         return [welcome(mentor)]
     return [mentor_out(mentor, m.M_HELP)]
