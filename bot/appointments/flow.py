@@ -116,7 +116,7 @@ def _at(moment: Moment, stamp: str) -> dt.datetime | None:
         date = dt.datetime.strptime(day, "%Y%m%d").date()
         hour, minute = int(time[:2]), int(time[2:])
         return calendar.to_utc(date, hour, minute, calendar.zone_of(moment.person.country or "DK"))
-    except ValueError:
+    except (ValueError, OverflowError):  # forged data: a day that does not exist, the year 1
         return None
 
 
@@ -155,7 +155,7 @@ def press(session: Session, moment: Moment, value: str) -> List[Outgoing] | Help
         return remind(session, moment)
     if action in ("k", "p", "d", "h", "t", "s"):
         return _picking(session, moment, action, args)
-    if not args or not args[0].isdigit():
+    if not args or not args[0].isdigit() or len(args[0]) > 9:  # an id, not a number a database column cannot hold
         return []
     appointment = records.of_person(session, moment.person, int(args[0]))
     if appointment is None:

@@ -20,6 +20,7 @@ from common.i18n import translate
 from common.strings import appointments as a
 from common.strings import mentor as m
 
+LISTED = ("proposed", "active")
 USAGE = re.compile(r"^(\d+)\s+(\d{4}-\d{2}-\d{2})\s+(\d{1,2}):(\d{2})(?:\s+(.*))?$", re.S)
 
 
@@ -51,3 +52,18 @@ def propose(session: Session, mentor: Mentor, argument: str, now: dt.datetime) -
                        place=place or "–")
     told = mentor_out(mentor, a.M_REMIND_SENT, case=case.id, when=calendar.when(mentor.ui_language, at, appointment.timezone))
     return [told, asked]
+
+
+def listed(case: Handoff, mentor: Mentor) -> List[str]:
+    """The person's coming appointments for the mentor's `/case N` (kind, local time, place, whether confirmed)."""
+    lang = mentor.ui_language
+    items = [item for item in case.person.appointments if item.status in LISTED]
+    if not items:
+        return []
+    lines = ["", translate(lang, a.M_APPOINTMENTS)]
+    for item in items:
+        kind = translate(lang, a.KINDS.get(item.kind, a.KINDS["other"]))
+        place = f", {item.place}" if item.place else ""
+        waiting = " (?)" if item.status == "proposed" else ""
+        lines.append(f"– {calendar.when(lang, item.at, item.timezone)}: {kind}{place}{waiting}")
+    return lines

@@ -119,4 +119,5 @@ def case_view(case: Handoff, mentor: Mentor) -> Outgoing:
     lines = [translate(mentor.ui_language, m.M_REQUEST, request_values(case, mentor)), "",
              translate(mentor.ui_language, m.M_NOTES, {"case": case.id})]
     lines += [f"– {note.created_at:%Y-%m-%d %H:%M}: {note.text}" for note in case.notes]
+    lines += appointments_mentor.listed(case, mentor)
     return Outgoing(mentor.chat_id, "\n".join(lines), rtl=content.languages()[mentor.ui_language].rtl)
