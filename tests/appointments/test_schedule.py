@@ -159,3 +159,21 @@ def test_a_restart_between_setting_and_the_time_still_sends_once(sessions):
     with sessions() as session:
         assert session.scalar(select(func.count(OutboxMessage.id))) == 1
         assert session.scalar(select(Appointment.status)) == "active"
+
+
+def test_retention_deletes_appointments_older_than_the_retention_period_with_their_steps(sessions):
+    from bot.frontend.privacy import Privacy
+    from tests.handoff.test_desk import make_desk
+
+    with sessions.begin() as session:
+        someone = person(session, 50)
+        someone.last_seen_at = NOW
+        earlier = NOW - dt.timedelta(days=5)
+        records.save(session, someone, "gp", NOW - dt.timedelta(days=2), TIMING, earlier)  # 11 days old 9 days later
+        records.save(session, someone, "dentist", NOW + dt.timedelta(days=1), TIMING, earlier)
+    with sessions.begin() as session:
+        deleted, _ = Privacy(make_desk(), None, retention_days=10).purge_expired(session, NOW + dt.timedelta(days=9))
+    assert deleted == 0  # the person was seen 9 days ago: kept; their old appointment is not
+    with sessions() as session:
+        assert session.scalars(select(Appointment.kind)).all() == ["dentist"]
+        assert session.scalar(select(func.count(ReminderSend.id))) == 3
