@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Dict
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from bot import outbox
 from bot.appointments import calendar, messages
@@ -67,18 +67,22 @@ def run_due(session: Session, now: dt.datetime, limit: int = 100) -> int:
         select(ReminderSend.id).where(ReminderSend.sent_at.is_(None), ReminderSend.due_at <= now)
         .order_by(ReminderSend.due_at).limit(limit)
     ).all()
-    queued = 0
-    for step_id in due:
-        won = execute_dml(session,
+    won = [
+        step_id for step_id in due
+        if execute_dml(session,
             update(ReminderSend).where(ReminderSend.id == step_id, ReminderSend.sent_at.is_(None))
             .values(sent_at=now).execution_options(synchronize_session=False)
         ).rowcount == 1  # on PostgreSQL a second runner waits for this row lock, then matches nothing
-        if not won:
-            continue
-        step = session.get(ReminderSend, step_id)
-        if step is None:
-            continue
-        session.refresh(step)
+    ]
+    if not won:
+        return 0
+    steps = session.scalars(
+        select(ReminderSend).where(ReminderSend.id.in_(won))
+        .options(joinedload(ReminderSend.appointment).joinedload(Appointment.person))
+        .order_by(ReminderSend.due_at).execution_options(populate_existing=True)
+    ).all()
+    queued = 0
+    for step in steps:
         appointment = step.appointment
         over = step.step != "follow_up" and now >= as_utc(appointment.at)
         if appointment.status != "active" or over:

@@ -42,7 +42,8 @@ async def run(front: FrontEnd, first: Arrival, text: str, incoming: Incoming) ->
             return [people.consent_prompt(chat, lang, days)]
         return [people.say(chat, lang, messages.READY, people.topic_buttons(lang))]
     if command == "privacy":
-        return [people.say(chat, lang, messages.PRIVACY_DETAILS, days=days)]
+        details = translate(lang, messages.PRIVACY_DETAILS, days=days)
+        return [people.say_text(chat, lang, f"{details}\n\n{translate(lang, appointment_strings.PRIVACY, days=days)}")]
     if command == "help":
         return [people.say(chat, lang, messages.HELP)]
     if command == "language":

@@ -66,7 +66,12 @@ YES_REMIND = _("Yes, remind me")
 NO_THANKS = _("No, thank you")
 DECLINED = _("OK, I have not set this reminder.")
 
-# --- /mydata ----------------------------------------------------------------------------------------------------------
+# --- /privacy and /mydata ----------------------------------------------------------------------------------------------------------
+PRIVACY = _(
+    "If you set appointment reminders: the kind of appointment, its day and time, the place if given, and your "
+    "answer to \"How did it go?\". They are deleted %(days)s days after the appointment, or at once with /delete. "
+    "/reminders shows them; /mydata too."
+)
 MY_DATA_APPOINTMENT = _("• appointment: %(when)s, %(kind)s")
 
 # --- to the mentor ------------------------------------------------------------------------------------------------

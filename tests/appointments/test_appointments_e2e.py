@@ -220,6 +220,8 @@ def test_delete_leaves_no_appointment_behind(bot, fake_api):
     _saved(bot, user, "hospital", in_hours=48)
     mydata = say(fake_api, user, "/mydata")[-1]
     assert translate("uk", a.KINDS["hospital"]) in mydata.text
+    privacy = say(fake_api, user, "/privacy")[-1]
+    assert visible(translate("uk", a.PRIVACY, days=90)) in visible(privacy.text)
     confirm = say(fake_api, user, "/delete")[-1]
     press(fake_api, user, confirm.buttons[0]["callback_data"])
     with sessions_of(bot)() as session:

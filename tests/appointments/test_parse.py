@@ -36,6 +36,7 @@ READ = [
     ("uk", "лікар завтра о 9", at(TOMORROW, 9), "gp"),
     ("uk", "стоматолог у вівторок о 10:30", at(TUE, 10, 30), "dentist"),
     ("uk", "лікарня 15 грудня о 10:30", at(DEC15, 10, 30), "hospital"),
+    ("uk", "у наступний вівторок о 14:00", at(TUE, 14), None),
     ("ru", "врач завтра в 9", at(TOMORROW, 9), "gp"),
     ("ru", "зубной во вторник в 10:30", at(TUE, 10, 30), "dentist"),
     ("ru", "в следующий вторник в 14:00", at(TUE, 14), None),
@@ -55,9 +56,11 @@ READ = [
     ("so", "dhakhtar berri saacadda 9", at(TOMORROW, 9), "gp"),
     ("so", "dhakhtarka ilkaha talaado 10:30", at(TUE, 10, 30), "dentist"),
     ("so", "isbitaal 15 Diseembar 10:30", at(DEC15, 10, 30), "hospital"),
+    ("so", "khamiis 14:00", at(THU, 14), None),
     ("ti", "ሓኪም ጽባሕ ሰዓት 9", at(TOMORROW, 9), "gp"),
     ("ti", "ሰሉስ 10:30", at(TUE, 10, 30), None),
     ("ti", "ሆስፒታል ሓሙስ ሰዓት 14:00", at(THU, 14), "hospital"),
+    ("ti", "ሰሉስ ዝመጽእ 10:30", at(TUE, 10, 30), None),
 ]
 
 
@@ -70,6 +73,7 @@ def test_a_day_and_time_in_the_persons_words(lang, text, expected, kind, zone):
 NOT_READ = [
     ("uk", "наступного вівторка о 14:00"),  # "next" + the genitive weekday: dateparser knows only the nominative
     ("so", "khamiista soo socda 14:00"),  # the weekday with its article (-ta): not in dateparser's Somali data
+    ("so", "talaadada 10:30"),  # the same (-da)
     ("en", "dentist on Tuesday"),  # no time: asked with buttons
     ("de", "um 10:30"),  # no day
     ("en", "today at 9"),  # 9 this morning has passed at 12:00
