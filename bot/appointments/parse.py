@@ -32,6 +32,8 @@ AM_WORDS = ["am", "a.m.", "صباحا", "صباحاً", "صبح", "morgens", "om
 NEXT_WORDS = ["next", "næste", "nächsten", "nächste", "kommenden", "наступного", "наступної", "наступний", "наступну",
               "следующий", "следующую", "следующее", "gelecek", "önümüzdeki", "القادم", "القادمة", "الجاي", "آینده",
               "بعدی", "soo socda", "dambe", "ዝመጽእ"]
+# words before a date that dateparser reads as a date of their own ("يوم 15 ديسمبر": "day" 15 December)
+FILLER_WORDS = ["يوم", "في", "بتاريخ", "روز", "تاریخ", "maalinta", "ዕለት"]
 KIND_WORDS: Tuple[Tuple[str, Sequence[str]], ...] = (  # the first kind whose word appears (specific before general)
     ("dentist", ["dentist", "tandlæge", "zahnarzt", "zahnärzt", "أسنان", "اسنان", "دندان", "стоматолог", "зубн", "dişçi",
                  "diş ", "ilkaha", "ilko", "ስኒ"]),
@@ -101,7 +103,7 @@ def kind_of(text: str) -> str | None:
 def _day(text: str, language: str, today: dt.datetime) -> dt.date | None:
     from dateparser.search import search_dates  # imported on first use: it loads its language data (~1 s)
 
-    cleaned = re.sub(rf"(?:(?<=\s)|^)(?:{_words(NEXT_WORDS)})(?=\s|$)", " ", text)
+    cleaned = re.sub(rf"(?:(?<=\s)|^)(?:{_words(NEXT_WORDS + FILLER_WORDS)})(?=\s|$)", " ", text)
     settings = {"PREFER_DATES_FROM": "future", "RELATIVE_BASE": today, "RETURN_AS_TIMEZONE_AWARE": False}
     try:
         found = search_dates(cleaned, languages=[language], settings=settings) or []

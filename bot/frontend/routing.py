@@ -329,9 +329,17 @@ class FrontEnd:
         if signals.erase:
             return await self.db.transaction(self._erase_by_id, person_id), True
         out: List[Outgoing] = []
+        if signals.remind is not None:  # "remind me, dentist Tuesday 10:30": read and repeated back, not yet saved
+            out += await self.db.transaction(self._remind, person_id, lang, signals.remind)
         for reason in signals.handoff_reasons:
             out += await self.start_handoff(person_id, reason)
         return out, False
+
+    def _remind(self, session: Session, person_id: int, lang: str, words: str) -> List[Outgoing]:
+        person = session.get(Person, person_id)
+        if person is None:
+            return []
+        return appointments.remind(session, appointments.Moment(person, lang, self.timing, utcnow()), words)
 
     def _erase_by_id(self, session: Session, person_id: int) -> List[Outgoing]:
         person = session.get(Person, person_id)

@@ -29,6 +29,7 @@ SAVED = _(
 )
 IN_PAST = _("This time has already passed. Please choose a time in the future.")
 NEED_COUNTRY = _("Which country do you live in? Then I can remind you at the right local time.")
+USE_REMIND = _("I can remind you of your appointments: send /remind and choose the day and time.")
 NOT_UNDERSTOOD_TIME = _("I could not read the day and time from that. Please choose them with the buttons.")
 
 # --- the list (/reminders) ------------------------------------------------------------------------------------
