@@ -52,6 +52,10 @@ class Settings:
     flood_messages: int = 8  # more than this many messages from one person ...
     flood_seconds: float = 10.0  # ... within this window: one polite notice, the rest are not processed
     outbox_interval: float = 1.0  # seconds between two deliveries of the outbox (admin, CLI and job messages)
+    reminder_day_before_at: str = "18:00"  # the day-before reminder: this local time (person's zone) the day before
+    reminder_hours_before: float = 2.0  # the second reminder: this many hours before the appointment
+    reminder_follow_up_hours: float = 3.0  # "How did it go?": this many hours after the appointment's start
+    reminder_interval: float = 30.0  # seconds between two runs of the job that sends due reminders
     log_dir: Path = field(default=ROOT / "var" / "log")  # one log file per server `make run` starts
     restart_delay: float = 1.0  # a crashed server is started again after this many seconds, doubling per crash in a row
     restart_delay_max: float = 60.0  # ... up to this many
@@ -108,6 +112,10 @@ class Settings:
             flood_messages=int(_env("FLOOD_MESSAGES", "8")),
             flood_seconds=float(_env("FLOOD_SECONDS", "10")),
             outbox_interval=float(_env("OUTBOX_INTERVAL", "1.0")),
+            reminder_day_before_at=_env("REMINDER_DAY_BEFORE_AT", cls.reminder_day_before_at),
+            reminder_hours_before=float(_env("REMINDER_HOURS_BEFORE", "2")),
+            reminder_follow_up_hours=float(_env("REMINDER_FOLLOW_UP_HOURS", "3")),
+            reminder_interval=float(_env("REMINDER_INTERVAL", "30")),
             log_dir=Path(_env("LOG_DIR", str(ROOT / "var" / "log"))),
             restart_delay=float(_env("RESTART_DELAY", "1")),
             restart_delay_max=float(_env("RESTART_DELAY_MAX", "60")),

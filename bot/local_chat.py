@@ -65,9 +65,11 @@ class Terminal:
         return lines
 
     async def jobs(self) -> None:
-        """What the bot's job queue does: answer kept messages, tell people who wait too long (via the outbox)."""
+        """What the bot's job queue does: answer kept messages, tell people who wait too long, send due appointment
+        reminders (via the outbox)."""
         answers = await self.front.retry_pending()
         waiting = await self.front.db.run(self.front.check_waiting)
+        await self.front.db.run(self.front.run_reminders)
         if answers or waiting:
             await self.front.db.transaction(outbox.put, answers + waiting)
 

@@ -91,6 +91,12 @@ def handoff_signal(reason: str) -> Dict[str, Any]:
     return {"handoff": {"reason": reason}}
 
 
+def remind_signal(text: str) -> Dict[str, Any]:
+    """Set an appointment reminder from the person's own words: the front end reads the day and time and repeats
+    them back before saving (bot.appointments)."""
+    return {"remind": {"text": text}}
+
+
 def erase_signal() -> Dict[str, Any]:
     """Delete everything stored about the person (they confirmed)."""
     return {"erase": True}
@@ -110,16 +116,17 @@ class Signals:
     handoff_reasons: tuple[str, ...] = ()
     erase: bool = False
     state: Mapping[str, Any] | None = None
+    remind: str | None = None  # the person's words to set an appointment reminder from
 
     @property
     def acts(self) -> bool:
         """Whether the actions asked the front end to do something (so an empty text reply is not silence)."""
-        return self.erase or bool(self.handoff_reasons)
+        return self.erase or bool(self.handoff_reasons) or self.remind is not None
 
     @classmethod
     def read(cls, customs: Iterable[Mapping[str, Any] | None]) -> Signals:
         reasons: List[str] = []
-        erase, state = False, None
+        erase, state, remind = False, None, None
         for custom in customs:
             if not custom:
                 continue
@@ -129,4 +136,6 @@ class Signals:
                 erase = True
             if isinstance(custom.get("handoff"), dict):
                 reasons.append(str(custom["handoff"].get("reason") or "request"))
-        return cls(tuple(reasons), erase, state)
+            if isinstance(custom.get("remind"), dict):
+                remind = str(custom["remind"].get("text") or "")
+        return cls(tuple(reasons), erase, state, remind)

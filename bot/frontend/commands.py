@@ -1,4 +1,5 @@
-"""The person's commands: /start /menu /language /country /profile /mentor /end /help /privacy /mydata /delete.
+"""The person's commands: /start /menu /language /country /profile /remind /reminders /mentor /end /help /privacy
+/mydata /delete.
 
 (The mentor's commands are the hand-off desk's: bot.handoff.) Each returns the replies to send."""
 from __future__ import annotations
@@ -8,11 +9,15 @@ from typing import TYPE_CHECKING, List
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.appointments import flow as appointments
+from bot.appointments import messages as appointment_messages
+from bot.appointments import records as appointment_records
 from bot.exchange import Incoming, Outgoing
 from bot.frontend import people
 from common import content, contract, pickers, places
-from common.db.models import Handoff, Inbound, Person
+from common.db.models import Handoff, Inbound, Person, utcnow
 from common.i18n import translate
+from common.strings import appointments as appointment_strings
 from common.strings import assistant as assistant_messages
 from common.strings import person as messages
 
@@ -30,14 +35,15 @@ def name_of(text: str) -> tuple[str, str]:
 
 
 async def run(front: FrontEnd, first: Arrival, text: str, incoming: Incoming) -> List[Outgoing]:
-    command, _ = name_of(text)
+    command, argument = name_of(text)
     lang, chat, days = first.lang, first.view.chat_id, front.settings.retention_days
     if command == "start":
         if not first.consented:
             return [people.consent_prompt(chat, lang, days)]
         return [people.say(chat, lang, messages.READY, people.topic_buttons(lang))]
     if command == "privacy":
-        return [people.say(chat, lang, messages.PRIVACY_DETAILS, days=days)]
+        details = translate(lang, messages.PRIVACY_DETAILS, days=days)
+        return [people.say_text(chat, lang, f"{details}\n\n{translate(lang, appointment_strings.PRIVACY, days=days)}")]
     if command == "help":
         return [people.say(chat, lang, messages.HELP)]
     if command == "language":
@@ -55,6 +61,8 @@ async def run(front: FrontEnd, first: Arrival, text: str, incoming: Incoming) ->
         return [people.say(chat, lang, messages.CHOOSE_COUNTRY, people.country_buttons(lang))]
     if command == "menu":
         return [people.say(chat, lang, messages.MENU, people.topic_buttons(lang))]
+    if command in ("remind", "reminders"):
+        return await front.db.transaction(_appointments, front, first, command, argument)
     if command == "end" and first.case_id is not None:
         ended = await front.db.transaction(_end, front, first)
         await front.resume_closed()
@@ -78,13 +86,28 @@ def my_data(session: Session, person_id: int, lang: str) -> Outgoing:
         "consent": person.consent_at.date().isoformat() if person.consent_at else not_set,
         "count": count,
     })
+    appointments = [
+        translate(lang, appointment_strings.MY_DATA_APPOINTMENT, when=appointment_messages.when(lang, item),
+                  kind=appointment_messages.kind_name(lang, item.kind))
+        for item in appointment_records.all_of(session, person.id)
+    ]
     area = places.area(person.country, person.region)
     residence = pickers.residence_name(lang, person.country, person.residence)
-    situation = translate(lang, messages.MY_DATA_SITUATION, region=area.name() if area else not_set,
-                          residence=residence or not_set)
+    situation = "\n".join([translate(lang, messages.MY_DATA_SITUATION, region=area.name() if area else not_set,
+                                     residence=residence or not_set)] + appointments)
     # the situation lines go before the last line ("Delete everything with /delete.")
     head, _, last = stored.rpartition("\n")
     return people.say_text(person.chat_id, lang, f"{head}\n{situation}\n{last}" if head else f"{stored}\n{situation}")
+
+
+def _appointments(session: Session, front: FrontEnd, first: Arrival, command: str, argument: str) -> List[Outgoing]:
+    person = session.get(Person, first.person_id)
+    if person is None:
+        return []
+    moment = appointments.Moment(person, first.lang, front.timing, utcnow())
+    if command == "reminders":
+        return appointments.reminders(session, moment)
+    return appointments.remind(session, moment, argument)
 
 
 def _end(session: Session, front: FrontEnd, first: Arrival) -> List[Outgoing]:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from bot.exchange import Outgoing
 from bot.handoff.desk import Desk
 from common.db import make_engine
-from common.db.models import Inbound, Person, RelayMessage, utcnow
+from common.db.models import Appointment, Inbound, Person, RelayMessage, utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -37,8 +37,8 @@ class Privacy:
         return out
 
     def purge_expired(self, session: Session, now: dt.datetime | None = None) -> tuple[int, List[Outgoing]]:
-        """Retention: delete people not seen for `retention_days` (rows and conversation), and every tracker event
-        older than that. Returns how many people were deleted, and what their mentors are told."""
+        """Retention: delete people not seen for `retention_days` (rows and conversation), appointments whose time
+        is older than that, and every tracker event older than that. Returns how many people were deleted, and what their mentors are told."""
         cutoff = (now or utcnow()) - dt.timedelta(days=self.retention_days)
         expired = session.scalars(
             select(Person).where(func.coalesce(Person.last_seen_at, Person.created_at) < cutoff)
@@ -47,6 +47,8 @@ class Privacy:
         for person in expired:
             out += self.erase(session, person)
         session.execute(delete(RelayMessage).where(RelayMessage.created_at < cutoff))
+        # appointments (and their reminder steps, by cascade) once their time is older than the retention period
+        session.execute(delete(Appointment).where(Appointment.at < cutoff))
         self._tracker_sql("DELETE FROM events WHERE timestamp < :cutoff", cutoff=cutoff.timestamp())
         return len(expired), out
 

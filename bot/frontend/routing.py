@@ -16,6 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import outbox
+from bot.appointments import flow as appointments
+from bot.appointments import schedule
 from bot.config import Settings
 from bot.exchange import Incoming, Outgoing
 from bot.frontend import commands, inbox, people
@@ -59,6 +61,7 @@ class FrontEnd:
         self.desk = Desk.from_settings(settings)
         self.inbox = Inbox(self.db)
         self.privacy = Privacy(self.desk, settings.tracker_url, settings.retention_days)
+        self.timing = schedule.Timing.from_settings(settings)
         self._flood = FloodGuard(settings.flood_messages, settings.flood_seconds)
         self._languages = LanguageMemory()
 
@@ -109,6 +112,8 @@ class FrontEnd:
             return await self.relay(first.person_id, contract.topic(value), incoming.language_hint, first.lang)
         if kind == "r" and value.startswith("/"):
             return await self.relay(first.person_id, value, incoming.language_hint, first.lang)
+        if kind == "a":  # "I need help" under an appointment reminder or follow-up (the rest is answered in _arrive_press)
+            return await self.start_handoff(first.person_id, "appointment")
         return [self._say(first, messages.UNKNOWN_BUTTON)]
 
     # --- the first database step -------------------------------------------------------------------------------
@@ -152,6 +157,11 @@ class FrontEnd:
             return [people.consent_prompt(person.chat_id, lang, self.settings.retention_days)]
         if kind == "g":
             return self.desk.rate(session, person, lang, value) or [people.say(person.chat_id, lang, messages.UNKNOWN_BUTTON)]
+        if kind == "a":  # appointments work during a mentor chat too (a mentor's reminder is confirmed there)
+            pressed = appointments.press(session, appointments.Moment(person, lang, self.timing, utcnow()), value)
+            if isinstance(pressed, appointments.Help):
+                return self._arrival(session, person, lang)
+            return pressed or [people.say(person.chat_id, lang, messages.UNKNOWN_BUTTON)]
         if self.desk.open_case(session, person) is not None:  # Rasa is paused: pickers change settings, topics wait
             if kind == "l" and value in content.languages():
                 person.language, person.language_chosen, lang = value, True, value
@@ -319,9 +329,17 @@ class FrontEnd:
         if signals.erase:
             return await self.db.transaction(self._erase_by_id, person_id), True
         out: List[Outgoing] = []
+        if signals.remind is not None:  # "remind me, dentist Tuesday 10:30": read and repeated back, not yet saved
+            out += await self.db.transaction(self._remind, person_id, lang, signals.remind)
         for reason in signals.handoff_reasons:
             out += await self.start_handoff(person_id, reason)
         return out, False
+
+    def _remind(self, session: Session, person_id: int, lang: str, words: str) -> List[Outgoing]:
+        person = session.get(Person, person_id)
+        if person is None:
+            return []
+        return appointments.remind(session, appointments.Moment(person, lang, self.timing, utcnow()), words)
 
     def _erase_by_id(self, session: Session, person_id: int) -> List[Outgoing]:
         person = session.get(Person, person_id)
@@ -370,6 +388,11 @@ class FrontEnd:
         """People waiting for a mentor longer than HANDOFF_TIMEOUT hear honestly that nobody is free."""
         with self.db.sessions.begin() as session:
             return self.desk.check_waiting(session)
+
+    def run_reminders(self, now: dt.datetime | None = None) -> int:
+        """Appointment reminders (a repeating job): the due steps, claimed once across instances, into the outbox."""
+        with self.db.sessions.begin() as session:
+            return schedule.run_due(session, now or utcnow())
 
     def purge_expired(self, now: dt.datetime | None = None) -> int:
         """Retention (hourly job): returns how many people were deleted; their mentors are told via the outbox."""

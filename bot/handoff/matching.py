@@ -12,11 +12,13 @@ from bot.handoff.replies import mentor_out
 from common import content
 from common.db.models import Handoff, Mentor, Notification
 from common.i18n import translate
+from common.strings import appointments as appointment_messages
 from common.strings import assistant as assistant_messages
 from common.strings import mentor as m
 
 REASONS = {"crisis": m.M_REASON_CRISIS, "not_safe": m.M_REASON_NOT_SAFE, "thoughts": m.M_REASON_THOUGHTS,
-           "distress": m.M_REASON_DISTRESS, "request": m.M_REASON_REQUEST, "not_understood": m.M_REASON_NOT_UNDERSTOOD}
+           "distress": m.M_REASON_DISTRESS, "request": m.M_REASON_REQUEST, "not_understood": m.M_REASON_NOT_UNDERSTOOD,
+           "appointment": appointment_messages.M_REASON_APPOINTMENT}
 URGENT_REASONS = {"crisis", "not_safe"}  # imminent danger, or "I am not safe": every mentor of the language and supervisors
 
 
@@ -51,7 +53,16 @@ def candidates(session: Session, case: Handoff, exclude: Iterable[int] = ()) -> 
                 chosen.append((mentor_load, mentor))
         elif mentor.serves(case.language, case.country) and (case.urgent or mentor_load < mentor.max_cases):
             chosen.append((mentor_load, mentor))
-    return [mentor for _, mentor in sorted(chosen, key=lambda pair: (pair[0], pair[1].id))]
+    before = helped_before(session, case)  # back to the same mentor when possible: they come first
+    return [mentor for _, mentor in sorted(chosen, key=lambda pair: (pair[1].id not in before, pair[0], pair[1].id))]
+
+
+def helped_before(session: Session, case: Handoff) -> dict[int, int]:
+    """Mentors who had an earlier case of this person: mentor id -> their latest such case."""
+    rows = session.execute(select(Handoff.mentor_id, func.max(Handoff.id)).where(
+        Handoff.person_id == case.person_id, Handoff.id != case.id, Handoff.mentor_id.is_not(None),
+    ).group_by(Handoff.mentor_id)).all()
+    return {mentor_id: case_id for mentor_id, case_id in rows}
 
 
 def notify(session: Session, case: Handoff, exclude: Iterable[int] = ()) -> List[Outgoing]:
@@ -64,6 +75,9 @@ def notice(session: Session, case: Handoff, mentor: Mentor) -> Outgoing:
     session.flush()
     out = mentor_out(mentor, m.M_REQUEST, [(translate(mentor.ui_language, m.M_CLAIM), f"mc:{case.id}")],
                      **request_values(case, mentor))
+    earlier = helped_before(session, case).get(mentor.id)
+    if earlier is not None:  # the person may prefer someone they know (after an appointment, for example)
+        out.text += "\n" + translate(mentor.ui_language, m.M_HELPED_BEFORE, case=earlier)
     out.notification_id = notification.id
     return out
 

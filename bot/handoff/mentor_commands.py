@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.appointments import mentor as appointments_mentor
 from bot.exchange import Incoming, Outgoing
 from bot.handoff import debrief, guide, kb_answers, relay, saved_replies, workload
 from bot.handoff.claims import claim, close, current, handover
@@ -112,6 +113,8 @@ def command(session: Session, mentor: Mentor, text: str, zone: ZoneInfo = UTC, l
             return [mentor_out(mentor, m.M_NOTE_SAVED, case=case.id)]
         case.flagged = True
         return [mentor_out(mentor, m.M_FLAGGED, case=case.id)] + tell_supervisors(session, case, exclude={mentor.id}, by=mentor)
+    if name == "remind":
+        return appointments_mentor.propose(session, mentor, argument, utcnow())
     if name == "start" and not argument:
         return [welcome(mentor)]
     return [help_text(mentor)]
@@ -155,4 +158,5 @@ def case_view(case: Handoff, mentor: Mentor) -> Outgoing:
     lines = [translate(mentor.ui_language, m.M_REQUEST, request_values(case, mentor)), "",
              translate(mentor.ui_language, m.M_NOTES, {"case": case.id})]
     lines += [f"– {note.created_at:%Y-%m-%d %H:%M}: {note.text}" for note in case.notes]
+    lines += appointments_mentor.listed(case, mentor)
     return Outgoing(mentor.chat_id, "\n".join(lines), rtl=content.languages()[mentor.ui_language].rtl)

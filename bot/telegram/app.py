@@ -42,8 +42,10 @@ logger = logging.getLogger(__name__)
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 COMMANDS = list(ui.COMMANDS)  # the person's commands, in Telegram's menu
-MENTOR_COMMANDS = ["duty", "queue", "cases", "case", "handover", "note", "flag", "languages", "me", "team", "r", "kb"]  # bot.handoff
-BUTTONS = r"^(?:[cdgklrt]|m[a-z]):"  # callback data families: consent, delete, rating, language, country, Rasa, topic, mentor
+MENTOR_COMMANDS = ["duty", "queue", "cases", "case", "handover", "note", "flag", "languages", "me", "team", "r",
+                   "kb"]  # bot.handoff (+ /remind)
+# callback data families: appointments, consent, delete, rating, language, country, Rasa, topic, mentor
+BUTTONS = r"^(?:[acdgklrt]|m[a-z]):"
 MEDIA_KINDS = {
     "voice": filters.VOICE, "audio": filters.AUDIO, "video_note": filters.VIDEO_NOTE, "photo": filters.PHOTO,
     "video": filters.VIDEO, "document": filters.Document.ALL, "sticker": filters.Sticker.ALL,
@@ -269,6 +271,13 @@ def _check_mentors_into_outbox(front: FrontEnd) -> int:
         return outbox.put(session, front.desk.check_mentors(session))
 
 
+async def run_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Job: appointment reminders and follow-ups that are due, claimed once across instances, into the outbox."""
+    front: FrontEnd = context.application.bot_data["assistant"]
+    if await front.db.run(front.run_reminders):
+        await deliver_outbox(context)
+
+
 async def purge_expired(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Job: delete data older than the retention period."""
     front: FrontEnd = context.application.bot_data["assistant"]
@@ -331,6 +340,7 @@ def build_application(
     waiting_interval: float = 15.0,
     outbox_interval: float = 1.0,
     care_interval: float = 30.0,
+    reminder_interval: float = 30.0,
 ) -> Application:
     bot = TolerantBot(
         token, base_url=base_url, base_file_url=base_url.replace("/bot", "/file/bot"),
@@ -366,6 +376,7 @@ def build_application(
     jobs.run_repeating(check_waiting, interval=waiting_interval, first=waiting_interval)
     jobs.run_repeating(deliver_outbox, interval=outbox_interval, first=outbox_interval)
     jobs.run_repeating(check_mentors, interval=care_interval, first=care_interval)
+    jobs.run_repeating(run_reminders, interval=reminder_interval, first=min(5.0, reminder_interval))
     jobs.run_repeating(purge_expired, interval=3600, first=60)
     return application
 
@@ -383,6 +394,7 @@ def run(settings: Settings, stack: RasaServer) -> None:
         chat_interval=settings.telegram_chat_interval, retry_interval=settings.retry_interval,
         waiting_interval=min(15.0, max(1.0, settings.handoff_timeout / 4)), outbox_interval=settings.outbox_interval,
         care_interval=settings.care_interval,
+        reminder_interval=settings.reminder_interval,
     )
     if settings.telegram_webhook_url:
         application.run_webhook(

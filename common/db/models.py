@@ -62,6 +62,7 @@ class Person(Base):
 
     messages: Mapped[list[Inbound]] = relationship(back_populates="person", cascade="all, delete-orphan")
     handoffs: Mapped[list[Handoff]] = relationship(back_populates="person", cascade="all, delete-orphan")
+    appointments: Mapped[list[Appointment]] = relationship(back_populates="person", cascade="all, delete-orphan")
 
 
 class Inbound(Base):
@@ -383,3 +384,48 @@ class GuideText(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_by: Mapped[str | None] = mapped_column(String(64))
+class Appointment(Base):
+    """A person's appointment (bot.appointments): when (UTC, and the person's time zone, in which the reminders fall
+    at the right local times), what kind, where (free text), and who set it. A mentor's proposal waits for the
+    person's confirmation (`status` proposed) and nothing is scheduled until then. `status`: proposed -> active ->
+    done (the follow-up was answered) | cancelled | declined. `outcome`: the follow-up answer."""
+
+    __tablename__ = "appointment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))  # UTC
+    timezone: Mapped[str] = mapped_column(String(40))  # Europe/Copenhagen | Europe/Berlin
+    country: Mapped[str] = mapped_column(String(2))
+    kind: Mapped[str] = mapped_column(String(24))  # bot.appointments.checklist.KINDS
+    place: Mapped[str] = mapped_column(String(300), default="")
+    set_by: Mapped[str] = mapped_column(String(8), default="person")  # person | mentor
+    mentor_id: Mapped[int | None] = mapped_column(ForeignKey("mentor.id", ondelete="SET NULL"))
+    handoff_id: Mapped[int | None] = mapped_column(ForeignKey("handoff.id", ondelete="SET NULL"))  # a mentor's: the case
+    confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(16), default="active", index=True)
+    outcome: Mapped[str | None] = mapped_column(String(16))  # fine | unclear | next | help
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, server_default=func.now())
+
+    person: Mapped[Person] = relationship(back_populates="appointments")
+    steps: Mapped[list[ReminderSend]] = relationship(back_populates="appointment", cascade="all, delete-orphan",
+                                                     order_by="ReminderSend.due_at")
+
+
+class ReminderSend(Base):
+    """One scheduled message of an appointment: `day_before`, `hours_before` or `follow_up`, due at `due_at` (UTC).
+    A runner claims it with one conditional UPDATE (`sent_at` from NULL) and writes the message to the outbox in the
+    same transaction, so across bot instances and restarts it goes out once. `skipped`: its time had passed (the
+    appointment was already over, or cancelled) when a runner came to it, so nothing was sent."""
+
+    __tablename__ = "reminder_send"
+    __table_args__ = (UniqueConstraint("appointment_id", "step"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    appointment_id: Mapped[int] = mapped_column(ForeignKey("appointment.id", ondelete="CASCADE"), index=True)
+    step: Mapped[str] = mapped_column(String(16))
+    due_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    skipped: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    appointment: Mapped[Appointment] = relationship(back_populates="steps")

@@ -70,6 +70,7 @@ M_REQUEST = _("New request #%(case)s%(urgent)s\nLanguage: %(language)s · Countr
 M_URGENT = _(" – URGENT (crisis)")
 M_RISK_THOUGHTS = _(" – risk: thoughts of suicide")
 M_CLAIM = _("Take this chat")
+M_HELPED_BEFORE = _("You helped this person before (request #%(case)s): they may be glad to talk to you again.")
 M_TAKEN = _("Request #%(case)s was taken by %(name)s.")
 M_TAKEN_BY_YOU = _("You took request #%(case)s.")
 M_CLAIMED = _(

@@ -76,5 +76,7 @@ COMMANDS = {
     "privacy": _("What is stored about me"),
     "mydata": _("Show my data"),
     "profile": _("My situation (residence, area)"),
+    "remind": _("Reminder for an appointment"),
+    "reminders": _("My appointment reminders"),
     "delete": _("Delete my data"),
 }

@@ -98,7 +98,10 @@ def test_any_text_gets_a_reply_in_the_persons_language(world, text, who):
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.one_of(st.text(max_size=64), st.sampled_from(["g:1:5", "g:1:1", "mc:1", "ms:1", "d:maybe", "l:xx", "k:SE",
-                                                               "t:nonsense", "r:", "r:/restart", "c:", ":", "g:1", "g:x:9"])))
+                                                               "t:nonsense", "r:", "r:/restart", "c:", ":", "g:1", "g:x:9",
+                                                               "a:x:99999999999999999999", "a:t:gp:00010101:0030",
+                                                               "a:s:gp:20261308:1030", "a:f:1:next", "a:y:1", "a:p:gp:x",
+                                                               "a:h:zz", "a:"])))
 def test_any_button_data_gets_a_reply_and_never_touches_someone_elses_case(world, data):
     bot, sessions, _ = world
     out = asyncio.run(bot.press(Incoming(next(_ids), 3, 3, "button", data)))

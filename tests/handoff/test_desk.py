@@ -279,3 +279,19 @@ def test_the_queue_is_ordered_by_risk_then_by_waiting_time_and_shows_the_level(s
         assert translate("en", m.M_URGENT) in notices[0].text
         assert translate("en", m.M_RISK_THOUGHTS) in notices[1].text
         assert session.get(Handoff, next(i for i, chat in by_person.items() if chat == 34)).urgent
+
+
+def test_a_persons_earlier_mentor_comes_first_and_is_told_they_helped_before(sessions):
+    desk = make_desk()
+    with sessions.begin() as session:
+        first, known = mentor(session, desk, 8101, "ti"), mentor(session, desk, 8102, "ti")
+        someone = person(session, 8103, "ti", "DE")
+        earlier = Handoff(person=someone, language="ti", country="DE", reason="request", status="closed", mentor_id=known.id)
+        session.add(earlier)
+        session.flush()
+        out = desk.request(session, someone, "ti", "appointment", now=NOW)
+        case = desk.open_case(session, someone)
+        assert [m_.id for m_ in desk.candidates(session, case)] == [known.id, first.id]
+        notices = {o.chat_id: o.text for o in out if o.chat_id in (8101, 8102)}
+        assert translate("en", m.M_HELPED_BEFORE, case=earlier.id) in notices[8102]
+        assert translate("en", m.M_HELPED_BEFORE, case=earlier.id) not in notices[8101]

@@ -10,6 +10,7 @@ import pytest
 from bot.telegram.app import COMMANDS
 from common import content, pickers
 from common.i18n import translate
+from common.strings import appointments as appointment_messages
 from common.strings import assistant as assistant_messages
 from common.strings import mentor as mentor_messages
 from common.strings import person as ui
@@ -38,6 +39,8 @@ def expected(lang: str, country: str) -> dict[str, str]:
         "privacy": first_line(lang, ui.PRIVACY_DETAILS, days=90),
         "mydata": pickers.country_name(lang, country),
         "profile": first_line(lang, assistant_messages.PROFILE_INTRO),
+        "remind": first_line(lang, appointment_messages.ASK_KIND),
+        "reminders": first_line(lang, appointment_messages.NONE),
         "delete": first_line(lang, assistant_messages.DELETE_CONFIRM),
     }
 
