@@ -15,6 +15,8 @@ from bot.admin import service
 from common import content, content_store, i18n, knowledge
 from common.db import make_engine, session_factory
 from common.db.models import AuditEntry, KnowledgeEntry
+from tests.admin.test_app import admin as app_fixture  # noqa: F401  (the fixture `admin`: the app over HTTP)
+from tests.admin.test_app import csrf, log_in
 
 TODAY = dt.date(2026, 12, 8)
 URL = "https://www.borger.dk/sundhed-og-sygdom"
@@ -215,3 +217,34 @@ def test_the_preview_is_the_answer_a_person_gets_with_numbers_and_source():
     assert kb.preview(doc, "da").endswith(i18n.translate("da", "Source: %(name)s – %(url)s (checked %(date)s)", name="borger.dk",
                                                          url=URL, date=i18n.format_date(dt.date(2026, 12, 1), "da")))
     assert kb.preview(doc, "tr") is None  # no Turkish answer: a Turkish speaker gets the leaflet
+
+
+# --- over HTTP (Starlette's TestClient): the routes are thin, refusals are the admin's pages -----------------------
+FORM = {"entry_id": "dk.costs.gym", "country": "DK", "topic": "costs", "region": "", "source_name": "borger.dk",
+        "source_url": URL, "checked": "2026-12-01", "en_title": "can i get money back for my gym membership?",
+        "en_answer": "No. Call %(emergency)s in an emergency.", "en_examples": "gym paid by the state?\r\nfitness refund",
+        "da_title": "fitness?", "da_answer": "Nej. Ring %(emergency)s ved akut sygdom.", "action": "publish"}
+
+
+def test_the_pages_need_a_login_and_an_editor_creates_and_retires_an_entry(app_fixture):  # noqa: F811
+    client = app_fixture
+
+    for path in ("/knowledge", "/knowledge/stale", "/knowledge/new", "/knowledge/dk.referral.eye_doctor"):
+        assert client.get(path).status_code == 303
+    log_in(client, "eva")
+    token = csrf(client, "/knowledge/new")
+    assert client.post("/knowledge/new", data={**FORM, "csrf_token": token, "checked": "31.12.2026"}).status_code == 422
+    created = client.post("/knowledge/new", data={**FORM, "csrf_token": token})
+    assert created.status_code == 303 and created.headers["location"] == "/knowledge/dk.costs.gym?done=publish"
+    page = client.get("/knowledge/dk.costs.gym?lang=da")
+    assert page.status_code == 200 and "Nej. Ring 112 ved akut sygdom." in page.text  # the Danish preview
+    again = client.post("/knowledge/new", data={**FORM, "csrf_token": token})
+    assert again.status_code == 422 and "already is an entry dk.costs.gym" in again.text
+    assert "dk.costs.gym" in client.get("/knowledge", params={"q": "gym", "country": "DK"}).text
+    assert client.post("/knowledge/dk.costs.gym/retire", data={"csrf_token": token}).status_code == 303
+    assert "dk.costs.gym" in client.get("/knowledge", params={"status": "retired"}).text
+    assert client.post("/knowledge/dk.costs.gym/retire", data={}).status_code == 403  # no CSRF token
+    for path in ("/knowledge/no.such.entry", "/knowledge/" + "x" * 300):
+        assert client.get(path).status_code == 404
+        assert client.post(path, data={**FORM, "csrf_token": token}).status_code == 404
+        assert client.post(f"{path}/restore", data={"csrf_token": token}).status_code == 404

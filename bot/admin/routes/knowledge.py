@@ -52,7 +52,8 @@ def stale(request: Request, db: SessionDep, user: EditorUser) -> Response:
 
 
 def _entry_page(request: Request, db: Session, entry_id: str | None, doc: knowledge.Document | None,
-                status_code: int = 200, problems: list[str] | None = None, lang: str = "en") -> Response:
+                status_code: int = 200, problems: list[str] | None = None, lang: str = "en", new_id: str = "") -> Response:
+    """The entry's page (entry_id None: the form of a new entry, `new_id` the id typed into it)."""
     row_view = next((v for v in kb.views(db) if v.entry_id == entry_id), None) if entry_id else None
     previews = {}
     if doc is not None and doc.country in content.COUNTRIES:
@@ -64,7 +65,8 @@ def _entry_page(request: Request, db: Session, entry_id: str | None, doc: knowle
         for key in (texts.residence if texts else {}):
             previews[f"residence: {key}"] = kb.preview(doc, lang, residence=key)
     return render(request, "knowledge_entry.html", status_code=status_code, entry_id=entry_id, doc=doc, view=row_view,
-                  problems=problems, lang=lang, previews=previews, residence_keys=kb.residence_keys(), **_choices())
+                  problems=problems, lang=lang, previews=previews, residence_keys=kb.residence_keys(), new_id=new_id,
+                  **_choices())
 
 
 @router.get("/knowledge/new", response_class=HTMLResponse)
@@ -95,7 +97,7 @@ def _save(request: Request, db: Session, user: StaffUser, entry_id: str | None, 
             kb.publish(db, user.username, key, _today())
     except service.ValidationError as error:
         db.rollback()
-        return _entry_page(request, db, None if new else key, doc, 422, error.problems)
+        return _entry_page(request, db, None if new else key, doc, 422, error.problems, new_id=key[:kb.MAX_ID + 20])
     db.commit()
     done = "publish" if fields.get("action") == "publish" else "save"
     return RedirectResponse(f"/knowledge/{key}?done={done}", status_code=303)
@@ -115,13 +117,12 @@ async def save(request: Request, db: SessionDep, user: EditorUser, entry_id: str
     return await run_in_threadpool(_save, request, db, user, entry_id, await _posted(request))
 
 
-@router.post("/knowledge/{entry_id}/{change}")
-def change(request: Request, db: SessionDep, user: EditorUser, entry_id: str, change: str) -> Response:
-    """publish (the pending draft), retire, restore."""
+def _change(request: Request, db: Session, user: StaffUser, entry_id: str, change: str) -> Response:
+    """Publish the pending draft, retire or restore; back to the entry's page."""
     changes = {"publish": lambda: kb.publish(db, user.username, entry_id, _today()),
                "retire": lambda: kb.retire(db, user.username, entry_id),
                "restore": lambda: kb.restore(db, user.username, entry_id)}
-    if change not in changes or not kb.exists(db, entry_id):
+    if not kb.exists(db, entry_id):
         return error_page(request, 404, NO_ENTRY)
     try:
         changes[change]()
@@ -130,3 +131,18 @@ def change(request: Request, db: SessionDep, user: EditorUser, entry_id: str, ch
         return _entry_page(request, db, entry_id, kb.document(db, entry_id), 422, error.problems)
     db.commit()
     return RedirectResponse(f"/knowledge/{entry_id}?done={change}", status_code=303)
+
+
+@router.post("/knowledge/{entry_id}/publish")
+def publish(request: Request, db: SessionDep, user: EditorUser, entry_id: str) -> Response:
+    return _change(request, db, user, entry_id, "publish")
+
+
+@router.post("/knowledge/{entry_id}/retire")
+def retire(request: Request, db: SessionDep, user: EditorUser, entry_id: str) -> Response:
+    return _change(request, db, user, entry_id, "retire")
+
+
+@router.post("/knowledge/{entry_id}/restore")
+def restore(request: Request, db: SessionDep, user: EditorUser, entry_id: str) -> Response:
+    return _change(request, db, user, entry_id, "restore")
