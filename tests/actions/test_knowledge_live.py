@@ -3,13 +3,14 @@ same process, without a restart or a training run, and a retired one no longer i
 knowledge base's version and embeds only the new example questions)."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
 
-from actions.answers import ActionAnswerTopic
+from actions.answers import ActionAnswerPending, ActionAnswerTopic
 from bot.admin import knowledge as kb
-from common import content_store, knowledge, retrieval
+from common import content_store, contract, knowledge, retrieval
 from common.db import make_engine, session_factory
 from tests.auxil.trackers import make_tracker, slot_events
 
@@ -91,3 +92,22 @@ async def test_until_the_update_is_swapped_in_the_old_index_answers(dispatcher, 
         kb.publish(db, "eva", "dk.costs.gym", TODAY)
     assert retrieval.ready() is shipped  # starts the update in the background
     assert retrieval.wait_current(60) is not shipped
+
+
+async def test_an_entry_for_one_region_asks_for_the_region_and_answers_only_there(dispatcher, domain, live):
+    with live.begin() as db:
+        kb.save_draft(db, "eva", "dk.costs.gym_south", dataclasses.replace(GYM, region="south"), TODAY, new=True)
+        kb.publish(db, "eva", "dk.costs.gym_south", TODAY)
+    assert retrieval.wait_current(60) is not None
+    unknown = make_tracker("does the health card pay for the gym?", intent="costs",
+                           slots={"language": "en", "country": "DK", "residence_asked": True})
+    events = slot_events(await ActionAnswerTopic().run(dispatcher, unknown, domain))
+    assert events["pending_entry"] == "dk.costs.gym_south"  # the region is asked first, with its buttons
+    assert [b["payload"] for b in dispatcher.messages[-1]["buttons"]][:1] == [contract.inform_region("capital")]
+    text, slots = await ask(dispatcher, domain, "does the health card pay for the gym?")  # region: capital
+    assert slots.get("last_entry") != "dk.costs.gym_south" and not text.startswith("No. The public health insurance")
+    tapped = make_tracker(contract.inform_region("south"), intent="inform_region",
+                          entities=[{"entity": "region", "value": "south"}],
+                          slots={"language": "en", "country": "DK", "residence_asked": True, **events})
+    await ActionAnswerPending().run(dispatcher, tapped, domain)
+    assert dispatcher.messages[-1]["text"].startswith("No. The public health insurance does not pay for a gym")
