@@ -139,6 +139,11 @@ class Texts:
     child: str = ""
     residence: Mapping[str, str] = field(default_factory=dict)
     examples: Tuple[str, ...] = ()
+    source: str = ""  # the English answer these texts translate (another one: the translation is outdated)
+
+    def same_texts(self, other: Texts) -> bool:
+        return (self.title, self.answer, self.child, dict(self.residence)) == (
+            other.title, other.answer, other.child, dict(other.residence))
 
 
 @dataclass(frozen=True)
@@ -158,7 +163,7 @@ class Document:
             "country": self.country, "topic": self.topic, "region": self.region, "source_name": self.source_name,
             "source_url": self.source_url, "checked": self.checked.isoformat(),
             "texts": {lang: {"title": t.title, "answer": t.answer, "child": t.child, "residence": dict(t.residence),
-                             "examples": list(t.examples)} for lang, t in sorted(self.texts.items())},
+                             "examples": list(t.examples), "source": t.source} for lang, t in sorted(self.texts.items())},
         }, ensure_ascii=False, sort_keys=True)
 
     @classmethod
@@ -168,7 +173,7 @@ class Document:
             country=data["country"], topic=data["topic"], region=data.get("region"), source_name=data["source_name"],
             source_url=data["source_url"], checked=dt.date.fromisoformat(data["checked"]),
             texts={lang: Texts(t.get("title", ""), t.get("answer", ""), t.get("child", ""), dict(t.get("residence") or {}),
-                               tuple(t.get("examples") or ())) for lang, t in data["texts"].items()},
+                               tuple(t.get("examples") or ()), t.get("source", "")) for lang, t in data["texts"].items()},
         )
 
     def entry(self, entry_id: str) -> Entry:
@@ -181,6 +186,11 @@ class Document:
     def examples(self, entry_id: str) -> List[Tuple[str, str]]:
         found = [(SOURCE_LANGUAGE, q) for q in self.entry(entry_id).questions]
         return found + [(lang, q) for lang, t in sorted(self.texts.items()) if lang != SOURCE_LANGUAGE for q in t.examples]
+
+    def outdated(self) -> List[str]:
+        """The languages whose answer was written for an English answer other than the current one."""
+        english = self.texts[SOURCE_LANGUAGE].answer
+        return [lang for lang, t in sorted(self.texts.items()) if lang != SOURCE_LANGUAGE and t.answer and t.source != english]
 
     def translations(self) -> Dict[Tuple[str, str], str]:
         """(language, English msgid) -> this entry's own text in that language."""
@@ -215,7 +225,8 @@ def document_of(entry: Entry, languages: Iterable[str], knowledge_dir: Path = KN
         own = {msgid: found(msgid) for msgid in (entry.title, entry.answer, entry.child or "", *entry.residence.values())
                if msgid and found(msgid) != msgid}
         texts[lang] = Texts(own.get(entry.title, ""), own[entry.answer], own.get(entry.child or "", ""),
-                            {k: own[v] for k, v in entry.residence.items() if v in own}, tuple(per_language.get(lang, ())))
+                            {k: own[v] for k, v in entry.residence.items() if v in own}, tuple(per_language.get(lang, ())),
+                            entry.answer)
     return Document(entry.country, entry.topic, entry.source_name, entry.source_url, entry.checked,
                     {lang: t for lang, t in texts.items() if t.answer or t.examples}, entry.region)
 

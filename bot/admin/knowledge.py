@@ -14,6 +14,7 @@ English text. Every change is in the audit log with the row before and after.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import re
@@ -62,6 +63,7 @@ class EntryView:
     pending: bool  # a draft waits to be published
     shipped: bool  # the id is one of content/knowledge/
     languages: tuple[str, ...]  # the languages it answers in
+    outdated: tuple[str, ...]  # those whose answer was written for an earlier English answer
     updated_by: str | None
     updated_at: dt.datetime | None
     words: str  # what the search looks in (case-folded)
@@ -108,7 +110,7 @@ def _view(entry_id: str, row: KnowledgeEntry | None, doc: knowledge.Document) ->
     words = " ".join([entry_id, *[t for texts in doc.texts.values() for t in (texts.title, texts.answer, *texts.examples)]])
     return EntryView(entry_id, doc.country, doc.topic, english.title, doc.checked, doc.source_name, doc.source_url,
                      doc.region, status, bool(row is not None and row.draft and row.status != "draft"), shipped,
-                     answered, row.updated_by if row else None, as_utc(row.updated_at) if row else None, words.casefold())
+                     answered, tuple(doc.outdated()), row.updated_by if row else None, as_utc(row.updated_at) if row else None, words.casefold())
 
 
 def views(session: Session) -> List[EntryView]:
@@ -304,10 +306,30 @@ def exists(session: Session, entry_id: str) -> bool:
     return entry_id in knowledge.shipped() or _row(session, entry_id) is not None
 
 
+def with_sources(doc: knowledge.Document, previous: knowledge.Document | None) -> knowledge.Document:
+    """`doc` with each language's `source`: the English answer it translates. A language whose texts are new or
+    changed translates the English as saved now; one left as it was keeps the English it was written for, so a
+    change of the English answer marks it outdated (knowledge.Document.outdated) until it is updated."""
+    english = doc.texts[SOURCE_LANGUAGE].answer
+    before = previous.texts if previous else {}
+    texts = {}
+    for lang, t in doc.texts.items():
+        old = before.get(lang)
+        if lang == SOURCE_LANGUAGE or not t.answer:
+            source = ""
+        elif old is not None and old.answer and t.same_texts(old):
+            source = old.source or english
+        else:
+            source = english
+        texts[lang] = dataclasses.replace(t, source=source)
+    return dataclasses.replace(doc, texts=texts)
+
+
 def save_draft(session: Session, username: str, entry_id: str, doc: knowledge.Document, today: dt.date,
                new: bool = False) -> KnowledgeEntry:
     """Validate and keep the entry as a draft (not live until published). `new`: a new id, refused if taken."""
     validate(entry_id, doc, today)
+    doc = with_sources(doc, None if new else document(session, entry_id))
     row = _row(session, entry_id)
     if new and (row is not None or entry_id in knowledge.shipped()):
         raise ValidationError([f"There already is an entry {entry_id}: open it to change it."])

@@ -248,3 +248,21 @@ def test_the_pages_need_a_login_and_an_editor_creates_and_retires_an_entry(app_f
         assert client.get(path).status_code == 404
         assert client.post(path, data={**FORM, "csrf_token": token}).status_code == 404
         assert client.post(f"{path}/restore", data={"csrf_token": token}).status_code == 404
+
+
+def test_a_translation_left_unchanged_when_the_english_changes_is_outdated_until_updated(sessions, store):
+    with sessions.begin() as db:
+        doc = kb.document(db, "dk.referral.eye_doctor")
+        assert doc.outdated() == []
+        english = dataclasses.replace(doc.texts["en"], answer=doc.texts["en"].answer + "\n• Bring your glasses.")
+        kb.save_draft(db, "eva", "dk.referral.eye_doctor", dataclasses.replace(doc, texts={**doc.texts, "en": english}), TODAY)
+        changed = kb.document(db, "dk.referral.eye_doctor")
+        assert changed.outdated() == ["ar", "da", "de", "fa", "ru", "so", "ti", "tr", "uk"]
+        danish = dataclasses.replace(changed.texts["da"], answer=changed.texts["da"].answer + "\n• Tag dine briller med.")
+        kb.save_draft(db, "eva", "dk.referral.eye_doctor", dataclasses.replace(changed, texts={**changed.texts, "da": danish}), TODAY)
+        kb.publish(db, "eva", "dk.referral.eye_doctor", TODAY)
+        [view] = [v for v in kb.views(db) if v.entry_id == "dk.referral.eye_doctor"]
+        assert "da" not in view.outdated and view.outdated == ("ar", "de", "fa", "ru", "so", "ti", "tr", "uk")
+    # the bot still answers with an outdated translation (as for topic answers); the page asks to update it
+    assert i18n.translate("de", knowledge.entry("dk.referral.eye_doctor").answer) == i18n.catalog("de").gettext(
+        knowledge.shipped()["dk.referral.eye_doctor"].answer)
