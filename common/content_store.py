@@ -10,7 +10,7 @@ import re
 import threading
 import time
 from dataclasses import dataclass
-from typing import Dict, List, Tuple
+from typing import Any, Dict, List, Tuple
 
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
@@ -61,7 +61,7 @@ class ContentStore:
         self._answers: Dict[Tuple[str, str, str], PublishedAnswer] = {}
         self._translations: Dict[Tuple[str, str], str] = {}
         self._places: List[Place] = []
-        self._knowledge_rows: List[Tuple[str, str, str | None]] = []
+        self._knowledge_seen: List[Tuple[str, str, Any]] = []  # (entry id, status, updated_at) of the staff rows
         self._knowledge = knowledge.shipped_knowledge()
 
     def _refresh(self) -> None:
@@ -85,9 +85,13 @@ class ContentStore:
                         Service.kind, Service.name, Service.country, Service.city, Service.address, Service.phone,
                         Service.opening_hours, Service.languages, Service.url,
                     ).where(Service.active.is_(True)).order_by(Service.name)).all()
-                    entries = connection.execute(select(
-                        KnowledgeEntry.entry_id, KnowledgeEntry.status, KnowledgeEntry.published
-                    ).where(KnowledgeEntry.status.in_(("published", "retired")))).all()
+                    live = KnowledgeEntry.status.in_(("published", "retired"))
+                    seen = sorted(tuple(row) for row in connection.execute(select(
+                        KnowledgeEntry.entry_id, KnowledgeEntry.status, KnowledgeEntry.updated_at).where(live)).all())
+                    entries = None
+                    if seen != self._knowledge_seen:  # the entries' texts are read (and merged) only after a change
+                        entries = connection.execute(select(
+                            KnowledgeEntry.entry_id, KnowledgeEntry.status, KnowledgeEntry.published).where(live)).all()
             except SQLAlchemyError as error:  # the built-in content still answers; try again after the TTL
                 logger.warning("content store unavailable: %s", error.__class__.__name__)
                 self._loaded = time.monotonic()
@@ -96,9 +100,9 @@ class ContentStore:
             self._translations = {(lang, h): msgstr for lang, h, msgstr in overrides}
             self._places = [Place(k, n, c, city, a, p, o, tuple(x for x in langs.split(",") if x), u)
                             for k, n, c, city, a, p, o, langs, u in places]
-            rows = sorted((entry_id, status, published) for entry_id, status, published in entries)
-            if rows != self._knowledge_rows:  # merged again only when a staff entry changed
-                self._knowledge, self._knowledge_rows = knowledge.merged(rows), rows
+            if entries is not None:
+                self._knowledge = knowledge.merged([(entry_id, status, published) for entry_id, status, published in entries])
+                self._knowledge_seen = seen
             self._loaded = time.monotonic()
 
     def answer(self, topic: str, country: str, lang: str) -> PublishedAnswer | None:

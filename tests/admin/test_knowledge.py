@@ -266,3 +266,40 @@ def test_a_translation_left_unchanged_when_the_english_changes_is_outdated_until
     # the bot still answers with an outdated translation (as for topic answers); the page asks to update it
     assert i18n.translate("de", knowledge.entry("dk.referral.eye_doctor").answer) == i18n.catalog("de").gettext(
         knowledge.shipped()["dk.referral.eye_doctor"].answer)
+
+
+def test_two_editors_creating_the_same_id_at_once_store_one_entry(postgres_url):
+    """The second save waits for the first (the id is unique in the database) and then fails, so the admin answers
+    it with a 409 page instead of a second entry."""
+    import threading
+
+    from sqlalchemy.exc import IntegrityError
+
+    from common.db import migrate
+
+    migrate(postgres_url)
+    engine = make_engine(postgres_url)
+    sessions = session_factory(engine)
+    failed: list[Exception] = []
+    first = sessions()
+    kb.save_draft(first, "eva", "dk.costs.gym", new_document(), TODAY, new=True)  # flushed, not committed
+
+    def second() -> None:
+        with sessions() as db:
+            try:
+                kb.save_draft(db, "ada", "dk.costs.gym", new_document(), TODAY, new=True)
+                db.commit()
+            except IntegrityError as error:
+                failed.append(error)
+
+    racing = threading.Thread(target=second)
+    racing.start()
+    racing.join(1.0)
+    assert racing.is_alive()  # waiting for the first transaction
+    first.commit()
+    racing.join(20)
+    first.close()
+    assert len(failed) == 1
+    with sessions() as db:
+        assert [row.created_by for row in db.scalars(select(KnowledgeEntry))] == ["eva"]
+    engine.dispose()

@@ -11,6 +11,7 @@ from typing import Annotated, Any, Dict
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.admin import knowledge as kb
@@ -98,6 +99,10 @@ def _save(request: Request, db: Session, user: StaffUser, entry_id: str | None, 
     except service.ValidationError as error:
         db.rollback()
         return _entry_page(request, db, None if new else key, doc, 422, error.problems, new_id=key[:kb.MAX_ID + 20])
+    except IntegrityError:  # another editor created the same id at the same moment
+        db.rollback()
+        return _entry_page(request, db, None, doc, 409, [f"Someone else created {key} just now: open it to change it."],
+                           new_id=key)
     db.commit()
     done = "publish" if fields.get("action") == "publish" else "save"
     return RedirectResponse(f"/knowledge/{key}?done={done}", status_code=303)
