@@ -50,9 +50,10 @@ def pick(turn: Turn, text: str, topic: str | None) -> Pick:
         in_context = index.search(f"{last.title} {text}", turn.country, topic)
         if in_context.best and (found.best is None or in_context.best.score > found.best.score):
             found = in_context
+    # the entries as they are now: an index swapped in a moment later may still hold one just retired or changed
     if found.close:
-        return Pick(close=tuple(m.entry for m in found.close))
-    return Pick(found.answer)
+        return Pick(close=tuple(e for e in (knowledge.entry(m.entry.id) for m in found.close) if e is not None))
+    return Pick(knowledge.entry(found.answer.id) if found.answer else None)
 
 
 def live(entry: knowledge.Entry, lang: str) -> bool:

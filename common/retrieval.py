@@ -268,6 +268,7 @@ def wait_current(timeout: float) -> Index | None:
 
 
 def reset(new: Index | None = None) -> None:
+    """Put `new` in place (tests), after any update running in the background, which would otherwise replace it."""
     global _index
-    with _lock:
+    with _updating, _lock:
         _index = new

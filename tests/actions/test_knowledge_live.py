@@ -111,3 +111,15 @@ async def test_an_entry_for_one_region_asks_for_the_region_and_answers_only_ther
                           slots={"language": "en", "country": "DK", "residence_asked": True, **events})
     await ActionAnswerPending().run(dispatcher, tapped, domain)
     assert dispatcher.messages[-1]["text"].startswith("No. The public health insurance does not pay for a gym")
+
+
+async def test_an_entry_retired_is_not_answered_even_before_the_index_is_updated(dispatcher, domain, live, monkeypatch):
+    shipped = retrieval.index()
+    monkeypatch.setattr(retrieval, "refresh", lambda: None)  # the update never comes: the old index answers
+    with live.begin() as db:
+        kb.retire(db, "eva", "dk.referral.eye_doctor")
+    text, slots = await ask(dispatcher, domain, "do i need a referral for the eye doctor?", topic="referral_specialist")
+    assert retrieval.ready() is shipped and "dk.referral.eye_doctor" in [m.entry.id for m in shipped.scores(
+        "do i need a referral for the eye doctor?", "DK")[:1]]
+    assert slots.get("last_entry") != "dk.referral.eye_doctor"
+    assert not text.startswith("No. In Denmark you can go straight to an eye doctor")
