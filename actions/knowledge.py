@@ -50,9 +50,10 @@ def pick(turn: Turn, text: str, topic: str | None) -> Pick:
         in_context = index.search(f"{last.title} {text}", turn.country, topic)
         if in_context.best and (found.best is None or in_context.best.score > found.best.score):
             found = in_context
+    # the entries as they are now: an index swapped in a moment later may still hold one just retired or changed
     if found.close:
-        return Pick(close=tuple(m.entry for m in found.close))
-    return Pick(found.answer)
+        return Pick(close=tuple(e for e in (knowledge.entry(m.entry.id) for m in found.close) if e is not None))
+    return Pick(knowledge.entry(found.answer.id) if found.answer else None)
 
 
 def live(entry: knowledge.Entry, lang: str) -> bool:
@@ -74,6 +75,9 @@ def answer(turn: Turn, entry: knowledge.Entry, about_child: bool, topic: str | N
     if entry.needs_area and turn.region is None:
         turn.say(messages.ASK_REGION, buttons=turn.region_buttons())
         return [SlotSet(SLOT_PENDING_ENTRY, entry.id), SlotSet(SLOT_ABOUT_CHILD, about_child)]
+    if not entry.applies_to(turn.region):  # an entry staff wrote for another area: the topic's leaflet
+        turn.answer_topic(entry.topic)
+        return [SlotSet(SLOT_PENDING_ENTRY, None)]
     text = entry.text(about_child, turn.residence)
     body = turn.t(text, **turn.numbers())
     source = turn.source_line(entry.source_name, entry.source_url, entry.checked)
@@ -107,7 +111,7 @@ def answer_question(turn: Turn, text: str, topic: str | None) -> List[EventType]
         if len(close) > 1:
             return ask_between(turn, close, topic)
         found = Pick(close[0] if close else None)
-    if found.entry is None or not live(found.entry, turn.lang):
+    if found.entry is None or not live(found.entry, turn.lang) or (turn.region and not found.entry.applies_to(turn.region)):
         return None
     return answer(turn, found.entry, situation.about_child(text) or _still_about_child(turn, found.entry, text), topic)
 

@@ -1,6 +1,7 @@
 """What staff changed in the web admin, as the bot and the actions see it: published answers and imported
-translations, read from the product database and cached for a couple of seconds (so an edit is live within
-seconds, with no retrain or restart, and a busy bot does not query the database per message)."""
+translations, the service directory and knowledge-base entries, read from the product database and cached for a
+couple of seconds (so an edit is live within seconds, with no retrain or restart, and a busy bot does not query
+the database per message)."""
 from __future__ import annotations
 
 import hashlib
@@ -9,12 +10,12 @@ import re
 import threading
 import time
 from dataclasses import dataclass
-from typing import Dict, List, Tuple
+from typing import Any, Dict, List, Tuple
 
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
-from common import i18n
+from common import i18n, knowledge
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +61,8 @@ class ContentStore:
         self._answers: Dict[Tuple[str, str, str], PublishedAnswer] = {}
         self._translations: Dict[Tuple[str, str], str] = {}
         self._places: List[Place] = []
+        self._knowledge_seen: List[Tuple[str, str, Any]] = []  # (entry id, status, updated_at) of the staff rows
+        self._knowledge = knowledge.shipped_knowledge()
 
     def _refresh(self) -> None:
         if time.monotonic() - self._loaded < self._ttl:
@@ -67,7 +70,7 @@ class ContentStore:
         with self._lock:
             if time.monotonic() - self._loaded < self._ttl:
                 return
-            from common.db.models import AnswerText, Service, TranslationOverride
+            from common.db.models import AnswerText, KnowledgeEntry, Service, TranslationOverride
 
             try:
                 with self._engine.connect() as connection:
@@ -82,6 +85,13 @@ class ContentStore:
                         Service.kind, Service.name, Service.country, Service.city, Service.address, Service.phone,
                         Service.opening_hours, Service.languages, Service.url,
                     ).where(Service.active.is_(True)).order_by(Service.name)).all()
+                    live = KnowledgeEntry.status.in_(("published", "retired"))
+                    seen = sorted(tuple(row) for row in connection.execute(select(
+                        KnowledgeEntry.entry_id, KnowledgeEntry.status, KnowledgeEntry.updated_at).where(live)).all())
+                    entries = None
+                    if seen != self._knowledge_seen:  # the entries' texts are read (and merged) only after a change
+                        entries = connection.execute(select(
+                            KnowledgeEntry.entry_id, KnowledgeEntry.status, KnowledgeEntry.published).where(live)).all()
             except SQLAlchemyError as error:  # the built-in content still answers; try again after the TTL
                 logger.warning("content store unavailable: %s", error.__class__.__name__)
                 self._loaded = time.monotonic()
@@ -90,6 +100,9 @@ class ContentStore:
             self._translations = {(lang, h): msgstr for lang, h, msgstr in overrides}
             self._places = [Place(k, n, c, city, a, p, o, tuple(x for x in langs.split(",") if x), u)
                             for k, n, c, city, a, p, o, langs, u in places]
+            if entries is not None:
+                self._knowledge = knowledge.merged([(entry_id, status, published) for entry_id, status, published in entries])
+                self._knowledge_seen = seen
             self._loaded = time.monotonic()
 
     def answer(self, topic: str, country: str, lang: str) -> PublishedAnswer | None:
@@ -97,8 +110,17 @@ class ContentStore:
         return self._answers.get((topic, country, lang))
 
     def translation(self, lang: str, msgid: str) -> str | None:
+        """A staff knowledge entry's own text in `lang`, else a translation imported from a .po file."""
         self._refresh()
+        own = self._knowledge.texts.get((lang, msgid)) if self._knowledge.texts else None
+        if own is not None:
+            return own
         return self._translations.get((lang, msgid_hash(msgid))) if self._translations else None
+
+    def knowledge(self) -> knowledge.Knowledge:
+        """The knowledge base with the staff entries published (and without those retired) as of the last read."""
+        self._refresh()
+        return self._knowledge
 
     def places(self, kind: str, country: str, city: str, language: str) -> List[Place]:
         """Active places of a kind in a city, those speaking `language` first."""

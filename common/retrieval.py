@@ -5,6 +5,12 @@ Why e5 and not a Rasa ResponseSelector: measured in docs/knowledge.md. In short,
 same question, and a new or edited entry is live as soon as its examples are embedded (no training run).
 
 The example vectors are cached on disk by a hash of the examples (var/cache/), so the action server starts fast.
+
+Live without restart: entries staff publish or retire in the web admin change the knowledge base's version
+(common.knowledge.current()). The next question then starts an update in a background thread: a new Index that
+reuses every vector it already has and embeds only the new or changed example questions (a few sentences: well
+under a second), with its lexical part rebuilt; it replaces the old one in one assignment, so a reader has the old
+index or the new one, never a half-built one. No Rasa training is involved: retrieval runs in the action server.
 """
 from __future__ import annotations
 
@@ -14,10 +20,11 @@ import math
 import os
 import re
 import threading
+import time
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Dict, List, Sequence, Tuple
+from typing import Callable, Dict, List, Mapping, Sequence, Tuple
 
 import numpy as np
 
@@ -119,17 +126,37 @@ class Lexical:
 
 
 class Index:
-    def __init__(self, entries: Dict[str, knowledge.Entry], examples: Dict[str, List[Tuple[str, str]]],
-                 encoder: Encoder, cache_dir: Path | None = CACHE_DIR) -> None:
+    def __init__(self, entries: Mapping[str, knowledge.Entry], examples: Mapping[str, List[Tuple[str, str]]],
+                 encoder: Encoder, cache_dir: Path | None = CACHE_DIR, version: str = knowledge.SHIPPED,
+                 known: Mapping[str, np.ndarray] | None = None) -> None:
+        """`known`: vectors already embedded (by the index this one replaces): only the other examples are embedded,
+        and the disk cache is not used (it holds the shipped examples' vectors)."""
         self._encoder = encoder
         self._entries = entries
+        self.version = version  # of the knowledge base this index was built from
         grouped = {key: [text for _, text in found] for key, found in sorted(examples.items())
                    if key in entries and found}
         rows = [text for texts in grouped.values() for text in texts]  # grouped by entry, in key order
+        self._rows = rows
         self._keys = list(grouped)
         self._starts = np.cumsum([0] + [len(texts) for texts in grouped.values()][:-1]).astype(np.intp)
-        self._vectors = self._embed_cached(rows, cache_dir)
+        if known is None:
+            self._vectors, self.embedded = self._embed_cached(rows, cache_dir), len(rows)
+        else:  # embedded: how many example questions this build had to embed
+            self._vectors, self.embedded = self._embed_new(rows, known)
         self._lexical = Lexical({key: " ".join(grouped.get(key, []) + entries[key].texts()) for key in entries})
+
+    def _embed_new(self, texts: List[str], known: Mapping[str, np.ndarray]) -> Tuple[np.ndarray, int]:
+        missing = [text for text in dict.fromkeys(texts) if text not in known]
+        fresh = dict(zip(missing, self._encoder(missing))) if missing else {}
+        if not texts:
+            return self._encoder([]), 0
+        return np.vstack([known[text] if text in known else fresh[text] for text in texts]), len(missing)
+
+    def updated(self, current: knowledge.Knowledge) -> Index:
+        """An index over `current`, embedding only the example questions this one has no vector for."""
+        return Index(current.entries, current.examples, self._encoder, None, current.version,
+                     known=dict(zip(self._rows, self._vectors)))
 
     def _embed_cached(self, texts: List[str], cache_dir: Path | None) -> np.ndarray:
         digest = hashlib.sha256("\n".join(texts).encode()).hexdigest()[:16]
@@ -177,24 +204,71 @@ class Index:
 
 
 _index: Index | None = None
-_lock = threading.Lock()
+_lock = threading.Lock()  # the first build
+_updating = threading.Lock()  # one update at a time
+_swapped = threading.Condition()  # notified when an updated index replaces the old one
 
 
 def index(encoder: Encoder | None = None) -> Index:
-    """The process's index over the built-in knowledge base (built once, on first use)."""
+    """The process's index (built on first use over the shipped entries, whose vectors are cached on disk), brought
+    up to date with the staff entries published since."""
     global _index
     with _lock:
         if _index is None:
-            _index = Index(knowledge.entries(), knowledge.examples(), encoder or e5_encoder())
-        return _index
+            shipped = knowledge.shipped_knowledge()
+            _index = Index(shipped.entries, shipped.examples, encoder or e5_encoder())
+    return refresh() or _index
+
+
+def refresh() -> Index | None:
+    """Update the index to the current knowledge base if its version moved (None: no index built yet)."""
+    global _index
+    with _updating:
+        old = _index
+        if old is None:
+            return None
+        current = knowledge.current()
+        if old.version == current.version:
+            return old
+        started = time.monotonic()
+        new = old.updated(current)
+        with _swapped:
+            if _index is old:  # not replaced meanwhile (reset)
+                _index = new
+            _swapped.notify_all()
+        logger.info("knowledge index updated to %s: %d entries, %d examples embedded, %.2f s", new.version,
+                    len(new._keys), new.embedded, time.monotonic() - started)
+        return new
+
+
+def _refresh_logged() -> None:
+    try:
+        refresh()
+    except Exception:  # the old index keeps answering; the next question tries again
+        logger.exception("knowledge index update failed")
 
 
 def ready() -> Index | None:
-    """The index if it is built; None while it is being built (the answer is then the topic leaflet)."""
-    return _index
+    """The index if it is built; None while it is being built (the answer is then the topic leaflet). When the
+    knowledge base has changed since, an update starts in the background and this answer still uses the old index."""
+    found = _index
+    if found is not None and found.version != knowledge.current().version and not _updating.locked():
+        threading.Thread(target=_refresh_logged, name="knowledge-index-update", daemon=True).start()
+    return found
+
+
+def wait_current(timeout: float) -> Index | None:
+    """Wait until the index is that of the current knowledge base (tests; a health check); the index, or None."""
+    def current() -> bool:
+        return _index is not None and _index.version == knowledge.current().version
+
+    ready()  # starts the update if none is running
+    with _swapped:
+        return _index if _swapped.wait_for(current, timeout) else None
 
 
 def reset(new: Index | None = None) -> None:
+    """Put `new` in place (tests), after any update running in the background, which would otherwise replace it."""
     global _index
-    with _lock:
+    with _updating, _lock:
         _index = new

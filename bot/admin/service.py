@@ -34,7 +34,7 @@ ANSWER_FIELDS = ("draft_text", "draft_source_name", "draft_source_url", "draft_u
                  "published_text", "published_source_name", "published_source_url", "published_at", "updated_by")
 _STRAY_PERCENT = re.compile(r"%(?!\(\w+\)s)")
 # a run of digits, possibly grouped by single spaces, dots, hyphens or slashes: "70 201 201", "116117", "112"
-_DIGIT_RUN = re.compile(r"\d(?:[ .,\-/\u00a0\u202f]?\d)*")  # "135,12" is 135.12 written with a decimal comma
+DIGIT_RUN = re.compile(r"\d(?:[ .,\-/\u00a0\u202f]?\d)*")  # "135,12" is 135.12 written with a decimal comma
 MIN_NUMBER_DIGITS = 3
 MAX_ANSWER_CHARS = 3000  # far above the longest shipped answer (~500), below Telegram's 4096 with the source line added
 MAX_SOURCE_NAME, MAX_SOURCE_URL = 200, 500  # answer_text.*_source_name / *_source_url
@@ -56,7 +56,7 @@ def digit_sequences(text: str) -> List[str]:
     """The numbers of 3 digits or more in `text`, as ASCII digits without their grouping ("70 201 201" ->
     "70201201"; Arabic-Indic digits count as the same number)."""
     found = []
-    for match in _DIGIT_RUN.finditer(text):
+    for match in DIGIT_RUN.finditer(text):
         digits = "".join(str(unicodedata.decimal(char)) for char in match.group() if char.isdecimal())
         if len(digits) >= MIN_NUMBER_DIGITS:
             found.append(digits)
@@ -244,12 +244,12 @@ def publish(session: Session, username: str, topic: str, country: str, language:
     audit(session, username, "publish", f"answer:{topic}:{country}:{language}", before, _snapshot(row))
 
 
-REVERTABLE = ("answer:", "service:", "translations:")  # the kinds of audit entries a revert can undo
+REVERTABLE = ("answer:", "service:", "translations:", "knowledge:")  # the kinds of audit entries a revert can undo
 
 
 def revert(session: Session, username: str, entry_id: int) -> str:
-    """Put an answer, a directory entry or a language's imported translations back as they were before an audited
-    change (itself audited). NotFound: no such entry; ValidationError: an entry of another kind."""
+    """Put an answer, a directory entry, a knowledge entry or a language's imported translations back as they were
+    before an audited change (itself audited). NotFound: no such entry; ValidationError: an entry of another kind."""
     entry = session.get(AuditEntry, entry_id)
     if entry is None:
         raise NotFound(f"There is no audit entry #{entry_id}.")
@@ -257,8 +257,12 @@ def revert(session: Session, username: str, entry_id: int) -> str:
         return _revert_service(session, username, entry)
     if entry.entity.startswith("translations:"):
         return _revert_import(session, username, entry)
+    if entry.entity.startswith("knowledge:"):
+        from bot.admin import knowledge  # it builds on this module
+
+        return knowledge.revert(session, username, entry.entity, entry.before, entry.id)
     if not entry.entity.startswith("answer:"):
-        raise ValidationError(["Only answer, service-directory and translation changes can be reverted."])
+        raise ValidationError(["Only answer, service-directory, knowledge and translation changes can be reverted."])
     _, topic, country, language = entry.entity.split(":")
     row = _row(session, topic, country, language)
     current = _snapshot(row) if row.id else None

@@ -6,6 +6,7 @@ import datetime as dt
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    Date,
     DateTime,
     ForeignKey,
     Integer,
@@ -429,3 +430,26 @@ class ReminderSend(Base):
     skipped: Mapped[bool] = mapped_column(Boolean, default=False)
 
     appointment: Mapped[Appointment] = relationship(back_populates="steps")
+class KnowledgeEntry(Base):
+    """A knowledge-base entry staff created, changed or retired in the web admin. common.knowledge lays the
+    published ones over the shipped YAML (content/knowledge/) by `entry_id`: a new id adds an entry, a shipped id
+    replaces it, a retired row hides it (shipped or not). `draft` and `published` are the entry as JSON
+    (common.knowledge.Document: region, source, checked date, and per language the title, the answer, its child and
+    residence variants and the example questions); a draft is never answered with."""
+
+    __tablename__ = "knowledge_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[str] = mapped_column(String(120), unique=True)  # <cc>.<topic>.<what>, never renamed
+    country: Mapped[str] = mapped_column(String(2), index=True)
+    topic: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(16), default="draft", index=True)  # draft | published | retired
+    draft: Mapped[str | None] = mapped_column(Text)  # the edit not yet published (None: nothing pending)
+    published: Mapped[str | None] = mapped_column(Text)  # what the bot answers with (None: the shipped entry)
+    checked: Mapped[dt.date | None] = mapped_column(Date)  # the published version's "facts checked on"
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(64))
+    published_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    published_by: Mapped[str | None] = mapped_column(String(64))
