@@ -1,6 +1,6 @@
 """The mentor's side: what a mentor sends (a command, or a message relayed to the person on their current case) and
 presses (Claim, switch case). Commands: /duty [on|off], /queue, /languages <codes>, /cases, /case <id>, /end,
-/handover, /note <text>, /flag, /start."""
+/handover, /note <text>, /flag [text], /start."""
 from __future__ import annotations
 
 from typing import List
@@ -9,10 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.exchange import Incoming, Outgoing
-from bot.handoff import relay
+from bot.handoff import flags, relay
 from bot.handoff.claims import claim, close, current, handover
 from bot.handoff.invites import welcome
-from bot.handoff.matching import by_risk, notice, request_values, tell_supervisors
+from bot.handoff.matching import by_risk, notice, request_values
 from bot.handoff.replies import language_names, mentor_out, person_label
 from common import content
 from common.db.models import CaseNote, Handoff, Mentor
@@ -82,8 +82,7 @@ def command(session: Session, mentor: Mentor, text: str) -> List[Outgoing]:
                 return [mentor_out(mentor, m.M_NOTE_EMPTY)]
             session.add(CaseNote(handoff_id=case.id, mentor_id=mentor.id, text=argument))
             return [mentor_out(mentor, m.M_NOTE_SAVED, case=case.id)]
-        case.flagged = True
-        return [mentor_out(mentor, m.M_FLAGGED, case=case.id)] + tell_supervisors(session, case, exclude={mentor.id}, by=mentor)
+        return flags.flag(session, case, mentor, argument)
     if name == "start" and not argument:
         return [welcome(mentor)]
     return [mentor_out(mentor, m.M_HELP)]
