@@ -97,7 +97,8 @@ def test_the_desk_shows_new_requests_live_urgent_first_and_a_reassignment_reache
         db.add(RelayMessage(handoff_id=case.id, sender="person", kind="text", text="…", created_at=utcnow() - dt.timedelta(minutes=6)))
         outbox.put(db, desk.from_mentor(db, case.mentor, Incoming(1, MENTOR_A, MENTOR_A, "command", "/flag first chat, unsure")))
 
-    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    page = context.new_page()
     log_in(page, url)
     page.goto(f"{url}/desk")
     page.wait_for_selector(f"#chat-{open_case}")
@@ -114,6 +115,10 @@ def test_the_desk_shows_new_requests_live_urgent_first_and_a_reassignment_reache
     assert page.locator(f"#flag-{open_case}").is_visible() and "Amal Haddad" in page.inner_text(f"#flag-{open_case}")
     assert "Live: updates every 2 s." in page.inner_text("#desk-status")
     shot(page, "desk")
+    page.focus(f"#waiting-{waiting} a")  # a keyboard user's place survives the next refresh
+    page.wait_for_function("before => document.getElementById('desk-at').textContent !== before",
+                           arg=page.inner_text("#desk-at"), timeout=15_000)
+    assert page.evaluate("document.activeElement.getAttribute('href')") == f"/desk/cases/{waiting}"
 
     seen = {chat: len(fake_api.messages_to(chat)) for chat in (MENTOR_A, MENTOR_B, 7_200_001)}
     page.click(f"#chat-{open_case} a")
@@ -145,4 +150,10 @@ def test_the_desk_shows_new_requests_live_urgent_first_and_a_reassignment_reache
     assert page.inner_text(f"#last-{amal.id}").split("\t")[2] == utcnow().date().isoformat()
     assert page.inner_text(f"#last-{bilal.id}").split("\t")[2] == "never"
     shot(page, "supervision")
-    page.close()
+
+    page.goto(f"{url}/desk")  # logged out in another tab: the open desk goes to the login page by itself
+    other = context.new_page()
+    other.goto(f"{url}/answers")
+    other.click("text=Log out")
+    page.wait_for_url(f"{url}/login", timeout=15_000)
+    context.close()

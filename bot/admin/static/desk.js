@@ -12,6 +12,17 @@
 
   function say(text) { if (status) { status.textContent = text; } }
 
+  // a keyboard user on a case link keeps their place when the desk is replaced around it
+  function replace(html) {
+    var focused = document.activeElement;
+    var href = focused && live.contains(focused) ? focused.getAttribute("href") : null;
+    live.innerHTML = html;
+    if (href) {
+      var again = live.querySelector('a[href="' + href.replace(/["\\]/g, "") + '"]');
+      if (again) { again.focus(); }
+    }
+  }
+
   function refresh() {
     fetch(source, { credentials: "same-origin", cache: "no-store", redirect: "manual", headers: { "Accept": "text/html" } })
       .then(function (response) {
@@ -20,7 +31,7 @@
         return response.text();
       })
       .then(function (html) {
-        if (html !== shown) { live.innerHTML = html; shown = html; }
+        if (html !== shown) { replace(html); shown = html; }
         say("Live: updates every " + every / 1000 + " s.");
       })
       .catch(function () { say("Not updating: the admin cannot be reached. Trying again…"); })
