@@ -7,7 +7,9 @@ Each simulated user has consented and chosen a language and country (as after /s
 questions in their language. Messages follow an open-loop schedule (a fixed offered rate, the users in turn), the
 same for both paths, so the comparison is fair and a slow reply cannot hide load (no coordinated omission). Measured: reply latency (update sent -> the bot's
 sendMessage arrives at the fake API) p50/p95/p99, replies/s, mentor notification latency (a `/mentor` request ->
-the notification at an on-duty mentor), and the resident memory of every process of the product.
+the notification at an on-duty mentor), how long the supervisors' live desk takes to show a new request (a request
+created -> it is in /desk/live, which the open desk fetches every few seconds), and the resident memory of every
+process of the product. `--desk-only` measures the desk alone (the admin, no Rasa): a quick run.
 Targets (trust-and-scale issue): >= 50 replies/s; p95 overhead over Rasa alone <= 20 %; mentor notification <= 1 s;
 whole product <= 2.5 GB RSS.
 """
@@ -19,6 +21,7 @@ import datetime
 import os
 import platform
 import random
+import re
 import sys
 import tempfile
 import threading
@@ -35,6 +38,8 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from benchmark import percentile, rss_mb  # noqa: E402
 from evaluate_nlu import load_test_set  # noqa: E402
 
+from bot.admin import security  # noqa: E402
+from bot.admin.routes.desk import REFRESH_SECONDS  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.handoff import guide  # noqa: E402
 from bot.handoff.desk import Desk  # noqa: E402
@@ -47,6 +52,8 @@ from tests.conftest import _free_port  # noqa: E402
 
 KEY = "load-benchmark"
 FIRST_USER = 8_000_000
+FIRST_DESK_USER = 8_500_000
+DESK_PASSWORD = "load benchmark supervisor"
 
 
 def questions() -> dict[str, list[str]]:
@@ -176,6 +183,89 @@ def mentor_notifications(api: FakeBotApi, settings: Settings, requests: int) -> 
     return delays
 
 
+def desk_visibility(settings: Settings, admin_url: str, requests: int) -> dict[str, list[float]]:
+    """How long the live desk takes to show a new request. Requests are made by the function the bot calls
+    (Desk.request, committed); from the commit, two clocks, on alternate requests: `fresh` asks /desk/live back to
+    back (how soon the admin can show it), `seen` polls it every REFRESH_SECONDS from a random phase, as desk.js in
+    an open desk does (what a supervisor waits). `response` is each /desk/live response time; the queue grows to
+    `requests` waiting cases (every fifth urgent)."""
+    sessions = session_factory(make_engine(settings.database_url))
+    desk = Desk.from_settings(settings)
+    with sessions.begin() as db:
+        security.create_user(db, "load-supervisor", DESK_PASSWORD, "supervisor")
+    rng = random.Random(16)
+    figures: dict[str, list[float]] = {"fresh": [], "seen": [], "response": []}
+    with httpx.Client(base_url=admin_url, timeout=30) as client:
+        token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text).group(1)  # type: ignore[union-attr]
+        client.post("/login", data={"username": "load-supervisor", "password": DESK_PASSWORD, "csrf_token": token})
+        if client.get("/desk/live").status_code != 200:
+            raise RuntimeError("cannot open the desk (ADMIN_COOKIE_SECURE must be false for this http client)")
+
+        def fetch() -> str:
+            sent = time.monotonic()
+            text = client.get("/desk/live").text
+            figures["response"].append(time.monotonic() - sent)
+            return text
+
+        for n in range(requests):
+            with sessions.begin() as db:
+                person = Person(pseudonym=pseudonym(KEY, FIRST_DESK_USER + n), chat_id=FIRST_DESK_USER + n, language="ar",
+                                language_chosen=True, country="DK", consent_at=utcnow())
+                db.add(person)
+                db.flush()
+                desk.request(db, person, "ar", "crisis" if n % 5 == 0 else "request")
+                case_id = desk.open_case(db, person).id  # type: ignore[union-attr]
+            created = time.monotonic()
+            shown = f'id="waiting-{case_id}"'
+            if n % 2 == 0:
+                while shown not in fetch():
+                    pass
+                figures["fresh"].append(time.monotonic() - created)
+            else:
+                poll = created + rng.uniform(0, REFRESH_SECONDS)  # where in its cycle the open desk happens to be
+                while True:
+                    time.sleep(max(0.0, poll - time.monotonic()))
+                    if shown in fetch():
+                        break
+                    poll += REFRESH_SECONDS
+                figures["seen"].append(time.monotonic() - created)
+    return figures
+
+
+def desk_lines(figures: dict[str, list[float]]) -> list[str]:
+    def ms(values: list[float], q: float) -> str:
+        return f"{percentile(values, q) * 1000:.0f} ms"
+
+    return [
+        f"- live desk, a new request -> on the open desk (it polls `/desk/live` every {REFRESH_SECONDS} s, from a random "
+        f"phase): p50 {ms(figures['seen'], 50)}, p95 {ms(figures['seen'], 95)}, max {max(figures['seen']) * 1000:.0f} ms "
+        f"({len(figures['seen'])} requests); the admin shows it from its next response: p50 {ms(figures['fresh'], 50)}, "
+        f"p95 {ms(figures['fresh'], 95)} ({len(figures['fresh'])} requests, asked back to back); `/desk/live` answers in "
+        f"p50 {ms(figures['response'], 50)}, p95 {ms(figures['response'], 95)} with up to "
+        f"{len(figures['seen']) + len(figures['fresh'])} requests waiting",
+    ]
+
+
+def desk_only(args: argparse.Namespace) -> int:
+    """The live desk's figures alone: the admin as `make run` starts it, no Rasa, no bot."""
+    tmp = Path(tempfile.mkdtemp(prefix="brobygger-desk-"))
+    database_url = f"sqlite:///{tmp / 'product.db'}"
+    settings = Settings(admin_port=_free_port(), database_url=database_url, pseudonym_key=KEY)
+    migrate(database_url)
+    stack = Stack(settings, log_dir=tmp / "log", tracker_db=tmp / "tracker.db")
+    os.environ["ADMIN_COOKIE_SECURE"] = "false"  # the benchmark's client speaks plain HTTP to 127.0.0.1
+    try:
+        stack.start_admin()
+        stack.wait_ready()
+        lines = desk_lines(desk_visibility(settings, stack.admin_url, args.desk_requests))
+    finally:
+        stack.stop()
+    print(f"`.venv-app/bin/python scripts/load_benchmark.py --desk-only --desk-requests {args.desk_requests}` on "
+          f"{platform.node()} ({os.cpu_count()} cores), SQLite, {datetime.date.today().isoformat()}:")
+    print("\n".join(lines))
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=200, help="distinct simulated people")
@@ -183,8 +273,12 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=20.0, help="length of each step")
     parser.add_argument("--warmup", type=int, default=40, help="messages per path before measuring (not counted)")
     parser.add_argument("--mentor-requests", type=int, default=20)
+    parser.add_argument("--desk-requests", type=int, default=40, help="new requests timed onto the live desk")
+    parser.add_argument("--desk-only", action="store_true", help="only the live desk's figures (no Rasa, no bot)")
     parser.add_argument("--out")
     args = parser.parse_args()
+    if args.desk_only:
+        return desk_only(args)
     rates = [float(rate) for rate in args.rates.split(",")]
 
     texts = questions()
@@ -194,6 +288,7 @@ def main() -> int:
                         pseudonym_key=KEY)
     stack = Stack(settings, log_dir=tmp / "log", tracker_db=tmp / "tracker.db")
     os.environ["DATABASE_URL"] = database_url
+    os.environ["ADMIN_COOKIE_SECURE"] = "false"  # the desk measurement's client speaks plain HTTP to 127.0.0.1
     print("starting Rasa, actions, admin and the bot...", flush=True)
     api = FakeBotApi().start()
     steps = []
@@ -217,6 +312,8 @@ def main() -> int:
         memory = {name: rss_mb(proc.pid) for name, proc in stack.processes.items()}
         print("mentor notifications...", flush=True)
         notify = mentor_notifications(api, settings, args.mentor_requests)
+        print("the live desk...", flush=True)
+        desk = desk_visibility(settings, stack.admin_url, args.desk_requests)
     finally:
         stack.stop()
         api.stop()
@@ -243,7 +340,8 @@ def main() -> int:
         f"# Load benchmark — {datetime.date.today().isoformat()}",
         "",
         f"`.venv-app/bin/python scripts/load_benchmark.py --users {args.users} --rates {args.rates} "
-        f"--seconds {args.seconds:g} --warmup {args.warmup} --mentor-requests {args.mentor_requests}` on "
+        f"--seconds {args.seconds:g} --warmup {args.warmup} --mentor-requests {args.mentor_requests} "
+        f"--desk-requests {args.desk_requests}` on "
         f"{platform.node()} ({os.cpu_count()} cores): SQLite product database; Rasa, actions and admin as `make run` "
         "starts them; the bot as production runs it (`python -m bot telegram`, its own process) polling a fake Bot API "
         "server over HTTP. The fake API and the simulated users run in the benchmark's process. Both paths get the "
@@ -260,6 +358,7 @@ def main() -> int:
         "silently (a message is kept and retried)",
         f"- mentor notification after a `/mentor` request: p50 {percentile(notify, 50) * 1000:.0f} ms, "
         f"max {max(notify) * 1000:.0f} ms (target ≤ 1 s)",
+        *desk_lines(desk),
         "",
         "| process | RSS MB |",
         "|---|---|",

@@ -8,8 +8,9 @@ login check in bot.admin.deps refused it. The gate reads what each route needs f
 (`CurrentUser`, `require_role(...)`), so deps.py stays the one place that says who may do what.
 
 `SecurityHeaders`: on every response, a Content-Security-Policy without inline script or style (the CSS is
-/static/admin.css), no framing, nosniff, no Referer, and `Cache-Control: no-store` on everything but /static:
-the pages show staff and people's data, and a shared computer's browser cache must not keep them.
+/static/admin.css; no script at all, except /static/desk.js on the live desk's page), no framing, nosniff, no
+Referer, and `Cache-Control: no-store` on everything but /static: the pages show staff and people's data, and a
+shared computer's browser cache must not keep them.
 """
 from __future__ import annotations
 
@@ -28,6 +29,9 @@ from common.db.models import StaffUser
 
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; "
        "base-uri 'none'")
+# the live desk's page is the only one with a script: /static/desk.js, which fetches /desk/live (same origin)
+SCRIPTED_PAGES = frozenset({"/desk"})
+CSP_SCRIPTED = f"{CSP}; script-src 'self'; connect-src 'self'"
 HEADERS = {
     "Content-Security-Policy": CSP,
     "X-Frame-Options": "DENY",  # frame-ancestors for browsers without CSP level 2
@@ -123,12 +127,15 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         static = scope["path"].startswith("/static/")
+        scripted = scope["path"] in SCRIPTED_PAGES
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 for name, value in HEADERS.items():
                     headers[name] = value
+                if scripted:
+                    headers["Content-Security-Policy"] = CSP_SCRIPTED
                 headers["Cache-Control"] = "no-cache" if static else "no-store"
             await send(message)
 

@@ -2,6 +2,7 @@
 needs: the logged-in user for the header, the session's CSRF token for its forms, the role check and the languages."""
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +16,27 @@ from common import content
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 
 
+def duration(value: dt.timedelta | None) -> str:
+    """A waiting time as staff read it at a glance: "45 s", "12 min", "1 h 05 min", "2 d 3 h"; "–" for none."""
+    if value is None:
+        return "–"
+    seconds = max(0, int(value.total_seconds()))
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes = seconds // 60
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 24:
+        return f"{hours} h {minutes:02d} min"
+    days, hours = divmod(hours, 24)
+    return f"{days} d {hours} h"
+
+
 def templates() -> Jinja2Templates:
-    return Jinja2Templates(directory=str(TEMPLATE_DIR))
+    found = Jinja2Templates(directory=str(TEMPLATE_DIR))
+    found.env.filters["duration"] = duration
+    return found
 
 
 def render(request: Request, template: str, status_code: int = 200, **values: Any) -> HTMLResponse:

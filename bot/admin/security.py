@@ -19,7 +19,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from common.db.models import AuditEntry, LoginAttempt, StaffUser, utcnow
+from common.db.models import AuditEntry, LoginAttempt, Mentor, StaffUser, utcnow
 
 ROLES = ("editor", "supervisor", "admin")  # each role can do what the ones before it can
 MAX_FAILURES = 5
@@ -155,6 +155,30 @@ def set_role(session: Session, actor: str, user: StaffUser, role: str) -> None:
         return
     before, user.role = user.role, role
     _audit(session, actor, "change role", user, before, role)
+    session.flush()
+
+
+def link_mentor(session: Session, actor: str, user: StaffUser, mentor_id: str) -> None:
+    """Link the account to its holder's Telegram account as a registered, active supervisor (a `mentor` row with
+    role supervisor), so "take over" on the live desk makes that account the case's mentor; "" unlinks. One staff
+    account per Telegram account. Only admins do this: a link lets the staff member write to people as that account."""
+    mentor_id = mentor_id.strip()
+    if not mentor_id:
+        mentor = None
+    elif not (mentor_id.isascii() and mentor_id.isdigit() and len(mentor_id) < 10):
+        raise ValueError("choose one of the supervisors listed")
+    else:
+        mentor = session.get(Mentor, int(mentor_id))
+        if mentor is None or not mentor.active or not mentor.is_supervisor:
+            raise ValueError("only an active supervisor's Telegram account can be linked (invite it as a supervisor on the Mentors page)")
+        other = session.scalar(select(StaffUser).where(StaffUser.mentor_id == mentor.id, StaffUser.id != user.id))
+        if other is not None:
+            raise ValueError(f"that Telegram account is linked to {other.username} already")
+    new = mentor.id if mentor else None
+    if user.mentor_id == new:
+        return
+    before, user.mentor_id = user.mentor_id, new
+    _audit(session, actor, "link telegram", user, f"mentor:{before}" if before else None, f"mentor:{new}" if new else None)
     session.flush()
 
 

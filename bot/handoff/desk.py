@@ -11,7 +11,9 @@ close), `relay` (messages both ways), `mentor_commands` (what a mentor sends and
 hours), `replies` (messages to either side), and the care for people and mentors: `unanswered` (reminder and
 release when a reply does not come), `workload` (weekly hours and cases, the weekly limit), `debrief` (after an
 urgent chat), `guide` (the boundaries guide before the first duty), `saved_replies` and `kb_answers` (answers a
-mentor sends). `Desk` is the one entry point the front end, the admin, the CLI and
+mentor sends); for the supervisors' live desk in the web admin: `overview` (what it shows), `figures` (waiting for
+an answer, chat hours this week), `reassign` (move or take over a case), `flags` (/flag and its answer).
+`Desk` is the one entry point the front end, the admin, the CLI and
 the tests call: it holds the settings and hands each call to its module.
 """
 from __future__ import annotations
@@ -23,7 +25,7 @@ from typing import Any, Iterable, List, Sequence
 from sqlalchemy.orm import Session
 
 from bot.exchange import Incoming, Outgoing
-from bot.handoff import claims, invites, matching, mentor_commands, relay, requests, unanswered, workload
+from bot.handoff import claims, flags, invites, matching, mentor_commands, overview, reassign, relay, requests, unanswered, workload
 from bot.handoff.hours import OpeningHours
 from common.db.models import Handoff, Invite, Mentor, Person
 
@@ -108,6 +110,15 @@ class Desk:
     queue = staticmethod(mentor_commands.queue)
     handover = staticmethod(claims.handover)
     deactivate = staticmethod(claims.deactivate)
+
+    # --- the supervisors' live desk (web admin) -----------------------------------------------------------------
+    def view(self, session: Session, now: dt.datetime) -> overview.DeskView:
+        return overview.desk_view(session, now, self.settings.hours.zone)
+
+    eligible = staticmethod(reassign.eligible)
+    take_over = staticmethod(reassign.take_over)
+    reassign = staticmethod(reassign.reassign)  # last: the name is the module's until here
+    answer_flag = staticmethod(flags.answer)
 
     # --- jobs -----------------------------------------------------------------------------------------------------
     def check_waiting(self, session: Session, now: dt.datetime | None = None) -> List[Outgoing]:

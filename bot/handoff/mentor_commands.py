@@ -1,7 +1,7 @@
 """The mentor's side: what a mentor sends (a command, or a message relayed to the person on their current case) and
 presses (Claim, switch case, accept the guide, debrief, send a saved reply). Commands: /duty [on|off], /queue,
-/languages <codes>, /cases, /case <id>, /end, /handover, /note <text>, /flag, /start, /me, /team (supervisors),
-/r [NAME], /kb WORDS."""
+/languages <codes>, /cases, /case <id>, /end, /handover, /note <text>, /flag [text], /start, /me, /team
+(supervisors), /r [NAME], /kb WORDS, /remind CASE DATE TIME TEXT."""
 from __future__ import annotations
 
 import datetime as dt
@@ -13,10 +13,10 @@ from sqlalchemy.orm import Session
 
 from bot.appointments import mentor as appointments_mentor
 from bot.exchange import Incoming, Outgoing
-from bot.handoff import debrief, guide, kb_answers, relay, saved_replies, workload
+from bot.handoff import debrief, flags, guide, kb_answers, relay, saved_replies, workload
 from bot.handoff.claims import claim, close, current, handover
 from bot.handoff.invites import welcome
-from bot.handoff.matching import by_risk, notice, request_values, tell_supervisors
+from bot.handoff.matching import by_risk, notice, request_values
 from bot.handoff.replies import language_names, mentor_out, mentor_text, person_label
 from common import content
 from common.db.models import CaseNote, Handoff, Mentor, utcnow
@@ -111,8 +111,7 @@ def command(session: Session, mentor: Mentor, text: str, zone: ZoneInfo = UTC, l
                 return [mentor_out(mentor, m.M_NOTE_EMPTY)]
             session.add(CaseNote(handoff_id=case.id, mentor_id=mentor.id, text=argument))
             return [mentor_out(mentor, m.M_NOTE_SAVED, case=case.id)]
-        case.flagged = True
-        return [mentor_out(mentor, m.M_FLAGGED, case=case.id)] + tell_supervisors(session, case, exclude={mentor.id}, by=mentor)
+        return flags.flag(session, case, mentor, argument)
     if name == "remind":
         return appointments_mentor.propose(session, mentor, argument, utcnow())
     if name == "start" and not argument:

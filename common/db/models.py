@@ -161,7 +161,13 @@ class Handoff(Base):
     summary: Mapped[str] = mapped_column(Text, default="")  # the last few messages, for the mentor
     status: Mapped[str] = mapped_column(String(16), default="waiting", index=True)
     mentor_id: Mapped[int | None] = mapped_column(ForeignKey("mentor.id", ondelete="SET NULL"), index=True)
-    flagged: Mapped[bool] = mapped_column(Boolean, default=False)
+    flagged: Mapped[bool] = mapped_column(Boolean, default=False)  # an open flag: a supervisor has not answered yet
+    # the last /flag: when, by whom, the mentor's words to the supervisors; when and by which staff member answered
+    flagged_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    flagged_by_id: Mapped[int | None] = mapped_column(ForeignKey("mentor.id", ondelete="SET NULL"))
+    flag_note: Mapped[str | None] = mapped_column(String(500))
+    flag_answered_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    flag_answered_by: Mapped[str | None] = mapped_column(String(64))
     rating: Mapped[int | None] = mapped_column(Integer)
     told_no_mentor_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     # no chat left unanswered (bot.handoff.unanswered): the mentor was reminded of the current unanswered message
@@ -174,7 +180,8 @@ class Handoff(Base):
     closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
     person: Mapped[Person] = relationship(back_populates="handoffs")
-    mentor: Mapped[Mentor | None] = relationship()
+    mentor: Mapped[Mentor | None] = relationship(foreign_keys=[mentor_id])
+    flagged_by: Mapped[Mentor | None] = relationship(foreign_keys=[flagged_by_id])
     notifications: Mapped[list[Notification]] = relationship(cascade="all, delete-orphan")
     relayed: Mapped[list[RelayMessage]] = relationship(cascade="all, delete-orphan", order_by="RelayMessage.id")
     notes: Mapped[list[CaseNote]] = relationship(cascade="all, delete-orphan", order_by="CaseNote.id")
@@ -237,6 +244,9 @@ class StaffUser(Base):
     session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, server_default=func.now())
     last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # the staff member's own Telegram account as a registered supervisor (set by an admin on the Accounts page):
+    # "take over" on the live desk makes that Mentor the case's mentor
+    mentor_id: Mapped[int | None] = mapped_column(ForeignKey("mentor.id", ondelete="SET NULL"), unique=True)
 
 
 class LoginAttempt(Base):
@@ -453,3 +463,18 @@ class KnowledgeEntry(Base):
     updated_by: Mapped[str] = mapped_column(String(64))
     published_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     published_by: Mapped[str | None] = mapped_column(String(64))
+class SupervisionSession(Base):
+    """A supervision session a supervisor held with a mentor: the date, the mentor and the topics from a fixed list
+    (bot.admin.supervision.TOPICS), with a short note. It holds no person's data: no case numbers, no names."""
+
+    __tablename__ = "supervision_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    held_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    mentor_id: Mapped[int] = mapped_column(ForeignKey("mentor.id", ondelete="CASCADE"), index=True)
+    topics: Mapped[str] = mapped_column(String(200), default="")  # codes, comma-separated
+    note: Mapped[str] = mapped_column(String(300), default="")
+    recorded_by: Mapped[str] = mapped_column(String(64))  # the staff member's user name
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, server_default=func.now())
+
+    mentor: Mapped[Mentor] = relationship()

@@ -52,6 +52,10 @@ RATE = _("How helpful was the chat with the peer mentor? 1 = not helpful, 5 = ve
 RATED = _("Thank you for your rating.")
 IN_MENTOR_CHAT = _("You are in a chat with a peer mentor. Send /end to go back to the assistant.")
 NOT_RELAYED = _("I could not pass this on to the peer mentor. Please write it as text.")
+MENTOR_CHANGED = _(
+    "Your chat now continues with %(name)s, another peer mentor. What you write here goes to %(name)s. "
+    "Send /end to finish the chat."
+)
 
 # --- to the mentor -------------------------------------------------------------------------------------------
 M_WELCOME = _(
@@ -95,6 +99,9 @@ M_NOTE_EMPTY = _("Write the note after the command, for example: /note needs an 
 M_NOTES = _("Case #%(case)s, notes:")
 M_FLAGGED = _("#%(case)s is flagged for supervision. The supervisors on duty have been told.")
 M_FLAG_NOTICE = _("%(name)s asks for supervision on #%(case)s. /case %(case)s shows its summary and notes.")
+M_FLAG_ANSWER = _("%(name)s (supervisor) answered your request for supervision on #%(case)s:\n%(text)s")
+M_REASSIGNED_AWAY = _("A supervisor has passed chat #%(case)s to %(name)s. Its messages no longer come to you.")
+M_REASSIGNED_TO_YOU = _("A supervisor has passed chat #%(case)s (%(person)s) to you. Its summary follows.")
 M_HANDED_OVER = _("You passed #%(case)s to a colleague. It is back in the queue.")
 M_DEACTIVATED = _(
     "The programme staff have ended your access as a peer mentor. Your open chats (%(count)s) went back to the "

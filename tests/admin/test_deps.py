@@ -13,12 +13,14 @@ from bot.admin import deps, security, service
 from bot.admin.app import create_app
 from bot.config import Settings
 from common.db import make_engine, migrate, session_factory
-from common.db.models import AuditEntry, Mentor, Service, StaffUser
+from common.db.models import AuditEntry, Handoff, Mentor, Person, Service, StaffUser
 from tests.admin.test_app import PASSWORD, csrf, log_in
 
 # a value for every path parameter the routes use
-SAMPLE = {"topic": "find_gp", "country": "DK", "language": "da", "mentor_id": "1", "entry_id": "1", "account_id": "1"}
-SUPERVISOR_PATHS = {"/mentors", "/mentors/invite", "/mentors/{mentor_id}/deactivate", "/insight", "/insight.csv"}
+SAMPLE = {"topic": "find_gp", "country": "DK", "language": "da", "mentor_id": "1", "entry_id": "1", "account_id": "1", "case_id": "1"}
+SUPERVISOR_PATHS = {"/mentors", "/mentors/invite", "/mentors/{mentor_id}/deactivate", "/insight", "/insight.csv", "/desk",
+                    "/desk/live", "/desk/cases/{case_id}", "/desk/cases/{case_id}/reassign", "/desk/cases/{case_id}/take-over",
+                    "/desk/cases/{case_id}/answer-flag", "/supervision"}
 ADMIN_PATHS = {"/audit", "/audit/{entry_id}/revert", "/users", "/users/{account_id}"}
 PUBLIC_PATHS = {"/login", "/logout", "/"}
 
@@ -32,6 +34,7 @@ def client(tmp_path):
         for name, role in (("eva", "editor"), ("sam", "supervisor"), ("ada", "admin"), ("old", "admin")):
             security.create_user(db, name, PASSWORD, role)
         db.add(Mentor(pseudonym="m-1", chat_id=101, name="Amal", languages="ar,fa"))
+        db.add(Handoff(person=Person(pseudonym="p-1", chat_id=201), language="ar", reason="request"))  # case 1 (the desk)
         # audit entry 1 (revertable: a refused revert is then told apart from one that finds nothing to revert)
         service.save_service(db, "ada", None, {"kind": "gp", "name": "Lægehuset", "country": "DK", "city": "Odense", "active": "on"})
     engine.dispose()

@@ -23,7 +23,7 @@ from bot.admin.app import create_app
 from bot.config import Settings
 from common import content
 from common.db import make_engine, migrate, session_factory
-from common.db.models import LoginAttempt, Mentor, StaffUser
+from common.db.models import Handoff, LoginAttempt, Mentor, Person, StaffUser
 from tests.admin.test_app import PASSWORD
 
 EXAMPLES = int(os.environ.get("BROBYGGER_FUZZ_EXAMPLES", "20"))  # per route, method and role
@@ -45,7 +45,7 @@ DATES = ["9999-12-31", "0001-01-01", "2026-02-30", "1999-12-31", "2200-01-01", "
 CODES = ["emergency", "find_gp", "DK", "DE", "SE", "da", "en", "ar", "xx", "EN", "topics", "not_understood",
          "handoffs", "../../etc/passwd", "gp", "admin", "editor", "owner", "deactivate", "reactivate", "password",
          "role", "publish", "draft", "on", "", "²", 'topics"; filename="x.exe']
-SAMPLE = {"topic": "find_gp", "country": "DK", "language": "da", "mentor_id": "1", "entry_id": "1", "account_id": "2"}
+SAMPLE = {"topic": "find_gp", "country": "DK", "language": "da", "mentor_id": "1", "entry_id": "1", "account_id": "2", "case_id": "1"}
 
 
 def edges_for(name: str) -> list[str]:
@@ -93,6 +93,7 @@ def fuzzed(tmp_path_factory):
         for role, name in ROLES.items():
             security.create_user(db, name, PASSWORD, role)
         db.add(Mentor(pseudonym="m-1", chat_id=101, name="Amal", languages="ar,fa"))
+        db.add(Handoff(person=Person(pseudonym="p-1", chat_id=201), language="ar", reason="request", flagged=True))
         service.save_service(db, "ada", None, {"kind": "gp", "name": "Lægehuset", "country": "DK", "city": "Odense", "active": "on"})
         service.import_po(db, "eva", "da", po_text([("Which country do you live in?", "Hvor bor du?")], "UTF-8"))
     app = create_app(Settings(database_url=url, admin_secret_key="test-secret", rasa_tracker_db=tmp / "tracker.db"))
