@@ -10,7 +10,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from bot.handoff.workload import week_start
 from common.db.models import Handoff, RelayMessage, as_utc
+
+__all__ = ["chat_hours_this_week", "merged_hours", "unanswered_since", "week_start"]
 
 
 def unanswered_since(session: Session, case_ids: Iterable[int]) -> Dict[int, dt.datetime]:
@@ -32,14 +35,11 @@ def unanswered_since(session: Session, case_ids: Iterable[int]) -> Dict[int, dt.
                or_(last_answer.c.at.is_(None), RelayMessage.created_at > last_answer.c.at))
         .group_by(RelayMessage.handoff_id)
     ).all()
-    return {case_id: as_utc(at) for case_id, at in rows}
-
-
-def week_start(now: dt.datetime, zone: ZoneInfo) -> dt.datetime:
-    """Monday 00:00 of `now`'s week in the programme's time zone (MENTOR_TIMEZONE)."""
-    local = now.astimezone(zone)
-    monday = local.date() - dt.timedelta(days=local.weekday())
-    return dt.datetime.combine(monday, dt.time(0), tzinfo=zone)
+    claimed: Dict[int, dt.datetime] = {
+        case_id: as_utc(at) for case_id, at in session.execute(
+            select(Handoff.id, Handoff.claimed_at).where(Handoff.id.in_(ids), Handoff.claimed_at.is_not(None)))}
+    # not before the claim: a new mentor's clock starts when they take the chat (as the reply alerts count)
+    return {case_id: max(as_utc(at), claimed.get(case_id, as_utc(at))) for case_id, at in rows}
 
 
 def merged_hours(intervals: Iterable[Tuple[dt.datetime, dt.datetime]]) -> float:

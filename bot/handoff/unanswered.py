@@ -18,11 +18,12 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from bot.exchange import Outgoing
+from bot.handoff import figures
 from bot.handoff.hours import OpeningHours
 from bot.handoff.matching import notify, supervisors
 from bot.handoff.replies import mentor_out, person_out
 from common.db import execute_dml
-from common.db.models import Handoff, RelayMessage, as_utc, utcnow
+from common.db.models import Handoff, RelayMessage, utcnow
 from common.safety import numbers_line
 from common.strings import mentor as m
 
@@ -41,13 +42,10 @@ def _unanswered(session: Session, case: Handoff) -> List[RelayMessage]:
 def unanswered_since(session: Session, case: Handoff) -> dt.datetime | None:
     """Since when the person has waited for a reply from the mentor on their case: the oldest message the mentor
     has not answered, but not before the claim (a new mentor's clock starts when they take the chat). None when
-    the case is not claimed or nothing waits."""
+    the case is not claimed or nothing waits. The live desk shows the same figure (`figures.unanswered_since`)."""
     if case.status != "claimed" or case.claimed_at is None:
         return None
-    waiting = _unanswered(session, case)
-    if not waiting:
-        return None
-    return max(as_utc(waiting[0].created_at), as_utc(case.claimed_at))
+    return figures.unanswered_since(session, [case.id]).get(case.id)
 
 
 def waited(session: Session, case: Handoff, hours: OpeningHours, now: dt.datetime) -> dt.timedelta:
