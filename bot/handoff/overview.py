@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from bot.handoff.figures import chat_hours_this_week, unanswered_since
 from bot.handoff.matching import by_risk, risk
+from bot.handoff.workload import weekly_hours
 from common.db.models import Handoff, Mentor, as_utc
 
 
@@ -67,6 +68,7 @@ class OnDuty:
     load: int
     cap: int
     hours_this_week: float
+    duty_hours_this_week: float = 0.0  # on duty (the figure of /me, /team and the weekly limit)
 
 
 @dataclass
@@ -109,5 +111,6 @@ def desk_view(session: Session, now: dt.datetime, zone: ZoneInfo) -> DeskView:
         flags=[Flag(CaseLine.of(case, case.created_at, now), now - as_utc(case.flagged_at or case.created_at),
                     case.flagged_by.name if case.flagged_by else "?", case.status) for case in flagged],
         on_duty=[OnDuty(mentor.id, mentor.name, mentor.is_supervisor, mentor.languages, loads.get(mentor.id, 0),
-                        mentor.max_cases, hours.get(mentor.id, 0.0)) for mentor in on_duty],
+                        mentor.max_cases, hours.get(mentor.id, 0.0),
+                        weekly_hours(session, mentor, now, zone).total_seconds() / 3600) for mentor in on_duty],
     )

@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import select
 
 from bot.exchange import Incoming
-from bot.handoff import figures, flags, reassign
+from bot.handoff import figures, flags, reassign, workload
 from common.db import make_engine, session_factory
-from common.db.models import Handoff, Mentor, RelayMessage, StaffUser
+from common.db.models import DutyPeriod, Handoff, Mentor, RelayMessage, StaffUser
 from common.i18n import translate
 from common.strings import mentor as m
 from tests.handoff.test_desk import NOW, chats, make_desk, mentor, person
@@ -104,6 +104,20 @@ def test_the_desk_lists_the_queue_as_mentors_see_it_open_chats_flags_and_who_is_
         assert [(f.case.id, f.waited, f.asked_by, f.status) for f in view.flags] == [(chat.id, 6 * MINUTE, amal.name, "claimed")]
         assert [(d.name, d.load, d.cap) for d in view.on_duty] == [(amal.name, 1, 2)]
         assert view.on_duty[0].hours_this_week == pytest.approx(0.5)
+
+
+def test_the_desk_shows_each_mentors_hours_on_duty_this_week_as_me_and_the_weekly_limit_count_them(sessions):
+    desk = make_desk()
+    with sessions.begin() as session:
+        amal = mentor(session, desk, 926, "fa")
+        session.add(DutyPeriod(mentor_id=amal.id, started_at=NOW - dt.timedelta(hours=3), ended_at=NOW - dt.timedelta(hours=1)))
+        session.add(DutyPeriod(mentor_id=amal.id, started_at=NOW - 30 * MINUTE))  # on duty now
+        session.flush()
+
+        view = desk.view(session, NOW)
+
+        assert [d.duty_hours_this_week for d in view.on_duty if d.mentor_id == amal.id] == [pytest.approx(2.5)]
+        assert workload.weekly_hours(session, amal, NOW, ZONE) == dt.timedelta(hours=2.5)
 
 
 # --- reassigning ---------------------------------------------------------------------------------------------------
