@@ -105,14 +105,29 @@ def test_remind_by_buttons_in_every_language_repeats_back_and_saves(bot, fake_ap
     assert [b["callback_data"] for b in listed.buttons] == [f"a:x:{appointment.id}"]
 
 
-@pytest.mark.parametrize("lang, words", [("ar", "موعدي عند الدكتور الخميس الساعة ٩"), ("de", "Zahnarzt Dienstag 10:30")])
-def test_remind_in_own_words_repeats_back_before_saving(bot, fake_api, lang, words):
+OWN_WORDS = [  # (language, what a person writes after /remind, the kind read, the local time read)
+    ("ar", "موعدي عند الدكتور الخميس الساعة ٩", "gp", "09:00"),
+    ("de", "Zahnarzt Dienstag 10:30", "dentist", "10:30"),
+    ("en", "remind me, dentist Tuesday 10:30", "dentist", "10:30"),
+    ("fa", "دندانپزشک سه‌شنبه ساعت ۱۰:۳۰", "dentist", "10:30"),
+    ("uk", "стоматолог у вівторок о 10:30", "dentist", "10:30"),
+    ("ru", "зубной во вторник в 10:30", "dentist", "10:30"),
+    ("tr", "dişçi salı 10:30", "dentist", "10:30"),
+    ("da", "tandlæge tirsdag kl. 10.30", "dentist", "10:30"),
+    ("so", "dhakhtarka ilkaha talaado 10:30", "dentist", "10:30"),
+    ("ti", "ሆስፒታል ሓሙስ ሰዓት 14:00", "hospital", "14:00"),
+]
+
+
+@pytest.mark.parametrize("lang, words, kind, time", OWN_WORDS)
+def test_remind_in_own_words_repeats_back_before_saving(bot, fake_api, lang, words, kind, time):
     user = person(bot, lang)
     repeat = say(fake_api, user, f"/remind {words}")[-1]
-    assert [b["callback_data"].split(":")[:3] for b in repeat.buttons] == [["a", "s", "gp" if lang == "ar" else "dentist"], ["a", "new"]]
+    assert [b["callback_data"].split(":")[:3] for b in repeat.buttons] == [["a", "s", kind], ["a", "new"]]
     press(fake_api, user, repeat.buttons[0]["callback_data"])
     [appointment] = appointments_of(bot, user)
-    assert calendar.local(appointment.at, appointment.timezone).strftime("%H:%M") in ("09:00", "10:30")
+    assert appointment.kind == kind
+    assert calendar.local(appointment.at, appointment.timezone).strftime("%H:%M") == time
 
 
 def _due(bot: RunningBot, appointment_id: int, step: str) -> dt.datetime:
