@@ -22,6 +22,7 @@ from common.i18n import translate
 from common.strings import appointments as a
 from common.strings import mentor as m
 from tests.auxil.fake_bot_api import FakeBotApi
+from tests.auxil.mentors import accept_guide
 from tests.bot.test_bad_input import EchoRasa
 from tests.conftest import RunningBot
 from tests.telegram.test_bot_e2e import visible
@@ -152,6 +153,7 @@ def register_mentor(bot: RunningBot, api: FakeBotApi, languages: str, name: str)
         code = bot.assistant.desk.create_invite(session, name, languages.split(",")).code
     user = next(_users)
     say(api, user, f"/start {code}")
+    accept_guide(sessions_of(bot), "test-key", user)  # onboarding itself: tests/handoff/test_care_e2e.py
     say(api, user, "/duty")
     return user
 
