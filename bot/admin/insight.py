@@ -19,7 +19,7 @@ from sqlalchemy import Engine, select, text
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 
-from common.db.models import Handoff, Person, as_utc
+from common.db.models import Appointment, Handoff, Person, as_utc
 from common.strings import assistant as assistant_messages
 
 
@@ -33,6 +33,10 @@ class Insight:
     minutes_to_claim: List[float] = field(default_factory=list)
     ratings: Counter = field(default_factory=Counter)
     reasons: Counter = field(default_factory=Counter)
+    # appointments (issue #17), counts only: set in the period by whom, follow-up answers, mentor asked for afterwards
+    appointments_set: Counter = field(default_factory=Counter)  # person | mentor (confirmed by the person)
+    follow_ups: Counter = field(default_factory=Counter)  # fine | unclear | next | help
+    help_after_appointments: int = 0  # hand-offs opened from a reminder's or follow-up's "I need help"
 
     @property
     def median_minutes_to_claim(self) -> float | None:
@@ -82,6 +86,13 @@ def collect(db: Session, tracker: Engine | None, start: dt.date, end: dt.date) -
         if case.rating:
             result.ratings[case.rating] += 1
     result.handoffs_per_week = sorted(weeks.items())
+    in_period = (Appointment.created_at >= _utc(start), Appointment.created_at < _utc(end))
+    for set_by, outcome in db.execute(select(Appointment.set_by, Appointment.outcome).where(
+            *in_period, Appointment.confirmed.is_(True))).tuples():
+        result.appointments_set[set_by] += 1
+        if outcome:
+            result.follow_ups[outcome] += 1
+    result.help_after_appointments = result.reasons.get("appointment", 0)
     return result
 
 

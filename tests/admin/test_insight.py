@@ -8,7 +8,7 @@ from sqlalchemy import text
 
 from bot.admin import insight
 from common.db import make_engine, migrate, session_factory
-from common.db.models import Handoff, Person
+from common.db.models import Appointment, Handoff, Person
 
 DAY = dt.datetime(2026, 11, 10, 12, 0, tzinfo=dt.timezone.utc)
 
@@ -48,3 +48,29 @@ def test_insight_counts_topics_per_language_lists_misunderstood_messages_and_han
     assert data.median_minutes_to_claim == 7.0 and data.average_rating == 4.0
     assert insight.to_csv(data, "topics").splitlines() == ["language,topic,messages", "ar,find_gp,2", "ar,interpreter,1"]
     tracker.dispose()
+
+
+def test_insight_counts_appointments_set_follow_up_answers_and_help_asked_after_them(tmp_path):
+    url = f"sqlite:///{tmp_path / 'product.db'}"
+    migrate(url)
+    sessions = session_factory(make_engine(url))
+    with sessions.begin() as db:
+        fa = Person(pseudonym="p-fa", chat_id=3, language="fa")
+        db.add(fa)
+        db.flush()
+        def appointment(set_by: str, confirmed: bool, outcome: str | None, days: int = 0) -> Appointment:
+            return Appointment(person_id=fa.id, at=DAY + dt.timedelta(days=3), timezone="Europe/Copenhagen", country="DK",
+                               kind="gp", set_by=set_by, confirmed=confirmed, outcome=outcome,
+                               created_at=DAY + dt.timedelta(days=days))
+        db.add_all([
+            appointment("person", True, "fine"), appointment("person", True, "help"), appointment("person", True, None),
+            appointment("mentor", True, "next"),
+            appointment("mentor", False, None),  # proposed by a mentor, not confirmed: no reminder was set
+            appointment("person", True, "unclear", days=-60),  # outside the period
+            Handoff(person_id=fa.id, language="fa", reason="appointment", status="waiting", created_at=DAY),
+        ])
+    with sessions() as db:
+        data = insight.collect(db, None, dt.date(2026, 11, 1), dt.date(2026, 12, 1))
+    assert data.appointments_set == {"person": 3, "mentor": 1}
+    assert data.follow_ups == {"fine": 1, "help": 1, "next": 1}
+    assert data.help_after_appointments == 1
