@@ -86,7 +86,10 @@ class BaselineRasa:
             [str(ROOT / ".venv-rasa/bin/rasa"), "run", "--enable-api", "-i", "127.0.0.1", "-p", str(port),
              "--model", str(model), "--quiet"],
             cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            env={**os.environ, "PYTHONPATH": str(root), "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3"},
+            env={**os.environ, "PYTHONPATH": str(root), "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3",
+                 # its endpoints.yml names these; /model/parse needs neither
+                 "ACTION_ENDPOINT_URL": "http://127.0.0.1:9/webhook",
+                 "RASA_TRACKER_DB": str(Path(tempfile.gettempdir()) / f"baseline-tracker-{port}.db")},
         )
 
     def wait_ready(self, timeout: float = 300.0) -> None:
