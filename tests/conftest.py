@@ -120,8 +120,9 @@ class RunningBot:
         self.assistant.db.sessions.kw["bind"].dispose()  # close the database connections (PostgreSQL ones too)
 
 
-def start_bot(stack, fake_api, database_url: str, **settings) -> RunningBot:
-    """Bot + Rasa + actions on `database_url` (migrated here), polling the fake Bot API in a thread."""
+def start_bot(stack, fake_api, database_url: str, token: str = "123456:TEST-TOKEN", **settings) -> RunningBot:
+    """Bot + Rasa + actions on `database_url` (migrated here), polling the fake Bot API in a thread (a token other
+    than the default gets only the updates of the chats routed to it: FakeBotApi.route)."""
     from bot.config import Settings
     from bot.frontend import FrontEnd
     from bot.rasa_client import RasaClient
@@ -135,7 +136,7 @@ def start_bot(stack, fake_api, database_url: str, **settings) -> RunningBot:
         Settings(pseudonym_key="test-key", rasa_tracker_url=f"sqlite:///{stack.tracker_db}", **settings),
     )
     application = build_application(
-        "123456:TEST-TOKEN", assistant, base_url=fake_api.base_url, chat_interval=0.05, retry_interval=0.5,
+        token, assistant, base_url=fake_api.base_url, chat_interval=0.05, retry_interval=0.5,
         waiting_interval=0.5, care_interval=0.5,
     )
     return RunningBot(application, assistant, database_url)

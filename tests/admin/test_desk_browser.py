@@ -51,7 +51,8 @@ def product(tmp_path_factory, fake_api):
     admin.start_admin()
     admin.wait_ready()
     front = FrontEnd(sessions, RasaClient("http://127.0.0.1:9", "unused"), settings)  # Rasa is never asked here
-    bot = RunningBot(build_application("123456:TEST-TOKEN", front, base_url=fake_api.base_url, chat_interval=0.05,
+    fake_api.route(range(7_100_000, 7_300_000), "123459:DESK")  # this module's chats go to its own bot
+    bot = RunningBot(build_application("123459:DESK", front, base_url=fake_api.base_url, chat_interval=0.05,
                                        outbox_interval=0.2), front, url)
     yield admin.admin_url, sessions, Desk.from_settings(settings)
     bot.stop()

@@ -27,7 +27,7 @@ from tests.bot.test_bad_input import EchoRasa
 from tests.conftest import RunningBot
 from tests.telegram.test_bot_e2e import visible
 
-_users = itertools.count(980_000)
+_users = itertools.count(7_300_000)  # a range of its own: the fake Bot API keeps every chat of the run
 COUNTRY = {"ar": "DE", "fa": "DK", "uk": "DE", "ti": "DE", "so": "DK", "tr": "DE", "ru": "DK", "da": "DK", "de": "DE", "en": "DK"}
 
 
@@ -42,7 +42,8 @@ def bot(fake_api, tmp_path_factory) -> Iterator[RunningBot]:
     migrate(url)
     settings = Settings(pseudonym_key="test-key", flood_messages=100_000, rasa_tracker_url=f"sqlite:///{tmp / 'tracker.db'}")
     assistant = FrontEnd(session_factory(make_engine(url)), EchoRasa(), settings)  # type: ignore[arg-type]
-    application = build_application("123456:TEST-TOKEN", assistant, base_url=fake_api.base_url, chat_interval=0.02,
+    fake_api.route(range(7_300_000, 7_400_000), "123457:APPOINTMENTS")  # this module's chats go to its own bot
+    application = build_application("123457:APPOINTMENTS", assistant, base_url=fake_api.base_url, chat_interval=0.02,
                                      retry_interval=5, waiting_interval=5, outbox_interval=0.1, reminder_interval=3600)
     running = RunningBot(application, assistant, url)
     yield running

@@ -13,7 +13,7 @@ import socket
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Tuple
 
 import uvicorn
 from starlette.applications import Starlette
@@ -62,6 +62,9 @@ class FakeBotApi:
     # (with hundreds of simulated users, polling the whole list was a load of its own in the load benchmark)
     _by_chat: Dict[int, List[Sent]] = field(default_factory=dict)
     _changed: threading.Condition = field(default_factory=threading.Condition)
+    # several bots may poll this one server (the session's bot, and a test module's own): an update of a chat routed
+    # to a token (`route`) goes only to that bot, so no other bot takes or drops it; the others go to any bot
+    _routes: List[Tuple[range, str]] = field(default_factory=list)
 
     # --- what users do -----------------------------------------------------------------------------------
     def _user(self, user_id: int, language_code: str | None) -> Dict[str, Any]:
@@ -70,10 +73,21 @@ class FakeBotApi:
             user["language_code"] = language_code
         return user
 
+    def route(self, chats: range, token: str) -> None:
+        """Updates from these chats go to the bot with this token (a test module's own bot)."""
+        with self._lock:
+            self._routes.append((chats, token))
+
+    def _token_of(self, update: Dict[str, Any]) -> str | None:
+        chat = (update.get("message") or update.get("edited_message") or {}).get("chat", {}).get("id")
+        if chat is None:
+            chat = (update.get("callback_query") or {}).get("from", {}).get("id")
+        return next((token for chats, token in self._routes if chat in chats), None)
+
     def send_update(self, update: Dict[str, Any]) -> int:
         with self._lock:
             update_id = next(self._ids)
-            self.updates.append({"update_id": update_id, **update})
+            self.updates.append({"update_id": update_id, "_token": self._token_of(update), **update})
         return update_id
 
     def message(self, user_id: int, language_code: str | None = None, **content: Any) -> Dict[str, Any]:
@@ -129,7 +143,7 @@ class FakeBotApi:
                 except json.JSONDecodeError:
                     params[key] = value
         if method == "getUpdates":
-            return JSONResponse({"ok": True, "result": await self._get_updates(params)})
+            return JSONResponse({"ok": True, "result": await self._get_updates(params, request.path_params["token"])})
         if method == "sendMessage" and self.throttle_next > 0:
             self.throttle_next -= 1
             return JSONResponse(
@@ -154,13 +168,14 @@ class FakeBotApi:
             return JSONResponse({"ok": True, "result": True})
         return JSONResponse({"ok": False, "error_code": 404, "description": "Not Found"}, status_code=404)
 
-    async def _get_updates(self, params: Dict[str, Any]) -> List[Dict[str, Any]]:
+    async def _get_updates(self, params: Dict[str, Any], token: str) -> List[Dict[str, Any]]:
         offset = int(params.get("offset") or 0)
         deadline = time.monotonic() + min(float(params.get("timeout") or 0), 1.0)
         while True:
-            with self._lock:
-                self.updates = [u for u in self.updates if u["update_id"] >= offset]
-                pending = list(self.updates)
+            with self._lock:  # what this bot confirmed (below its offset) is dropped; another bot's routed ones stay
+                self.updates = [u for u in self.updates if u["_token"] not in (None, token) or u["update_id"] >= offset]
+                pending = [{k: v for k, v in u.items() if k != "_token"} for u in self.updates
+                           if u["_token"] in (None, token)]
             if pending or time.monotonic() >= deadline:
                 return pending
             await asyncio.sleep(0.005)  # like Telegram, answer a long poll as soon as an update arrives

@@ -20,14 +20,15 @@ from common.strings import mentor as m
 from tests.conftest import start_bot
 from tests.telegram.test_bot_e2e import visible
 
-_users = itertools.count(970_000)
+_users = itertools.count(7_400_000)  # a range of its own: the fake Bot API keeps every chat of the run
 
 
 @pytest.fixture
 def bot(fake_api, tmp_path):
     """The bot on its own database, without Rasa; replies go unanswered for 1 s before a reminder, 2 s before release."""
     no_rasa = SimpleNamespace(rasa_url="http://127.0.0.1:9", token="", tracker_db=tmp_path / "tracker.db")
-    running = start_bot(no_rasa, fake_api, f"sqlite:///{tmp_path / 'care.db'}", mentor_reply_alert=1.5,
+    fake_api.route(range(7_400_000, 7_500_000), "123458:CARE")  # this module's chats go to its own bot
+    running = start_bot(no_rasa, fake_api, f"sqlite:///{tmp_path / 'care.db'}", token="123458:CARE", mentor_reply_alert=1.5,
                         mentor_reply_release=4.0)
     yield running
     running.stop()
