@@ -13,7 +13,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from common import content, content_store, contract, i18n, language, pickers, places
+from common import content, content_store, contract, knowledge, language, pickers, places
 from common.i18n import translate
 from common.strings import assistant as messages
 
@@ -121,12 +121,10 @@ class Turn:
     def numbers(self) -> Dict[str, str]:
         """The values of the answers' placeholders: the country's numbers and the person's region's."""
         assert self.country is not None
-        return {**content.numbers(self.country), **places.placeholders(self.country, self.region)}
+        return knowledge.values(self.country, self.region)
 
     def source_line(self, name: str, url: str, checked: dt.date | None) -> str:
-        if checked is None:
-            return self.t(messages.SOURCE, name=name, url=url)
-        return self.t(messages.SOURCE_CHECKED, name=name, url=url, date=i18n.format_date(checked, self.lang))
+        return knowledge.source_line(self.lang, name, url, checked)
 
     def region_buttons(self) -> List[Dict[str, str]]:
         assert self.country is not None

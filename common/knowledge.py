@@ -310,3 +310,18 @@ def extract_knowledge(
             yield 0, "gettext", spec["child"], [f"knowledge {key}: answer about a child"]
         for situation, text in (spec.get("residence") or {}).items():
             yield 0, "gettext", text, [f"knowledge {key}: answer for residence '{situation}'"]
+
+
+def values(country: str, region: str | None) -> Dict[str, str]:
+    """What fills an answer's placeholders: the country's numbers and, when known, the person's region's."""
+    return {**content.numbers(country), **places.placeholders(country, region)}
+
+
+def source_line(lang: str, name: str, url: str, checked: dt.date | None) -> str:
+    """"Source: NAME – URL (checked DATE)" in the person's language and date format (the one way answers cite)."""
+    from common import i18n
+    from common.strings import assistant as messages
+
+    if checked is None:
+        return i18n.translate(lang, messages.SOURCE, {"name": name, "url": url})
+    return i18n.translate(lang, messages.SOURCE_CHECKED, {"name": name, "url": url, "date": i18n.format_date(checked, lang)})

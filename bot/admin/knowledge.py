@@ -35,9 +35,8 @@ from bot.admin.service import (
     audit,
     number_problems,
 )
-from common import content, i18n, knowledge, places
+from common import content, knowledge, places
 from common.db.models import KnowledgeEntry, as_utc, utcnow
-from common.strings import assistant as messages
 
 ID_PATTERN = re.compile(r"(dk|de)\.[a-z0-9_]+\.[a-z0-9_]+")
 MAX_ID = 100  # the audit log's entity is "knowledge:<id>" in 120 characters
@@ -149,10 +148,9 @@ def preview(doc: knowledge.Document, language: str, region: str | None = None, a
     text = texts.residence.get(residence or "") or (texts.child if about_child and texts.child else "") or texts.answer
     areas = places.region_areas(doc.country)
     area = region or doc.region or (areas[0].code if areas else None)
-    values = {**content.numbers(doc.country), **places.placeholders(doc.country, area)}
+    values = knowledge.values(doc.country, area)
     body = content.PLACEHOLDER.sub(lambda match: values.get(match.group(1), match.group(0)), text)
-    source = i18n.translate(language, messages.SOURCE_CHECKED, name=doc.source_name, url=doc.source_url,
-                            date=i18n.format_date(doc.checked, language))
+    source = knowledge.source_line(language, doc.source_name, doc.source_url, doc.checked)
     return f"{body}\n\n{source}"
 
 

@@ -18,10 +18,9 @@ from bot.exchange import Outgoing
 from bot.handoff.claims import current
 from bot.handoff.replies import mentor_out
 from bot.handoff.saved_replies import preview, sent, theirs
-from common import content, knowledge, places, retrieval
+from common import knowledge, places, retrieval
 from common.db.models import Handoff, Mentor
-from common.i18n import format_date, has_translation, translate
-from common.strings import assistant as assistant_messages
+from common.i18n import has_translation, translate
 from common.strings import mentor as m
 
 logger = logging.getLogger(__name__)
@@ -50,10 +49,9 @@ def text_of(entry: knowledge.Entry, case: Handoff, lang: str) -> str | None:
     person = case.person
     if entry.needs_area and places.area(case.country, person.region) is None:
         return None
-    values = {**content.numbers(entry.country), **places.placeholders(entry.country, person.region)}
+    values = knowledge.values(entry.country, person.region)
     body = translate(lang, entry.text(False, person.residence), values)
-    source = translate(lang, assistant_messages.SOURCE_CHECKED, name=entry.source_name, url=entry.source_url,
-                       date=format_date(entry.checked, lang))
+    source = knowledge.source_line(lang, entry.source_name, entry.source_url, entry.checked)
     return f"{body}\n\n{source}"
 
 
